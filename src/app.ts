@@ -1,0 +1,18 @@
+import 'reflect-metadata';
+import { type INestApplication, type LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module.js';
+import type { AppConfig } from './config/app-config.js';
+
+/** Builds the HTTP application for a configuration; `main.ts` and the end-to-end tests both start it this way. */
+export async function createApp(config: AppConfig, options: { logger?: LoggerService | false } = {}): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    logger: options.logger,
+    bodyParser: false,
+  });
+  app.setGlobalPrefix('api');
+  app.enableShutdownHooks();
+  app.useBodyParser('json', { limit: '64kb' });
+  return app;
+}

@@ -1,0 +1,77 @@
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+/** The environment variables Docket reads, validated once at start-up; nothing else reads `process.env`. */
+class Environment {
+  @Transform(({ value }) => (/^\d+$/.test(value) ? Number(value) : value))
+  @IsInt({ message: 'PORT must be a whole number' })
+  @Min(0, { message: 'PORT must be between 0 and 65535' })
+  @Max(65535, { message: 'PORT must be between 0 and 65535' })
+  PORT!: number;
+
+  @IsString()
+  @MinLength(1)
+  HOST!: string;
+
+  @IsString()
+  @MinLength(1)
+  DATA_DIR!: string;
+
+  @IsOptional()
+  @Matches(/^esdb(\+discover)?:\/\/\S+$/, { message: 'EVENTSTORE_CONNECTION_STRING must look like esdb://host:2113?tls=false' })
+  EVENTSTORE_CONNECTION_STRING?: string;
+
+  @IsIn(['full', 'normal'], { message: 'SQLITE_DURABILITY must be full or normal' })
+  SQLITE_DURABILITY!: 'full' | 'normal';
+
+  @IsString()
+  NODE_ENV!: string;
+}
+
+const DEFAULTS = { PORT: '3000', HOST: '127.0.0.1', DATA_DIR: './data', SQLITE_DURABILITY: 'full', NODE_ENV: 'development' };
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  /** Absolute path of the folder that holds the embedded event store and the read models. */
+  dataDir: string;
+  eventStore: { kind: 'sqlite'; durability: 'full' | 'normal' } | { kind: 'eventstoredb'; connectionString: string };
+  nodeEnv: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  }
+}
+
+/** Reads and checks the configuration; throws `ConfigError` listing every problem at once. */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const withDefaults = Object.fromEntries(Object.entries(DEFAULTS).map(([name, value]) => [name, env[name] || value]));
+  const parsed = plainToInstance(Environment, { ...withDefaults, EVENTSTORE_CONNECTION_STRING: env.EVENTSTORE_CONNECTION_STRING || undefined });
+  const problems = validateSync(parsed, { stopAtFirstError: true }).flatMap((error) => Object.values(error.constraints ?? {}));
+  if (problems.length) throw new ConfigError(problems);
+  const dataDir = resolve(parsed.DATA_DIR);
+  checkDataDir(dataDir);
+  return {
+    port: parsed.PORT,
+    host: parsed.HOST,
+    dataDir,
+    eventStore: parsed.EVENTSTORE_CONNECTION_STRING
+      ? { kind: 'eventstoredb', connectionString: parsed.EVENTSTORE_CONNECTION_STRING }
+      : { kind: 'sqlite', durability: parsed.SQLITE_DURABILITY },
+    nodeEnv: parsed.NODE_ENV,
+  };
+}
+
+function checkDataDir(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    accessSync(dataDir, constants.R_OK | constants.W_OK);
+  } catch (error) {
+    throw new ConfigError([`DATA_DIR ${dataDir} cannot be created or is not readable and writable (${(error as NodeJS.ErrnoException).code ?? String(error)})`]);
+  }
+}

@@ -1,0 +1,23 @@
+import type { ActualRevision, ExpectedRevision } from './event-store.port.js';
+
+/** The stream was not at the revision the append expected. */
+export class WrongExpectedRevisionError extends Error {
+  override readonly name = 'WrongExpectedRevisionError';
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: ActualRevision,
+  ) {
+    super(`stream ${streamId} expected at revision ${expected} but is at ${actual}`);
+  }
+}
+
+/** The input to the store (an append, a read, a subscription) is not acceptable; nothing was written. */
+export class EventStoreInputError extends Error {
+  override readonly name = 'EventStoreInputError';
+}
+
+/** The store cannot be reached or failed; the operation may be retried. */
+export class EventStoreUnavailableError extends Error {
+  override readonly name = 'EventStoreUnavailableError';
+}

@@ -1,0 +1,101 @@
+import type Database from 'better-sqlite3';
+import type { EventFilter } from '../event-store.port.js';
+
+/** One row of the events table as the statements return it (integers that can pass 2^53 come back as bigint). */
+export interface EventRow {
+  position: bigint;
+  event_id: string;
+  stream_id: string;
+  revision: number | bigint;
+  type: string;
+  data: string;
+  metadata: string;
+  recorded_at: number | bigint;
+}
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS events (
+    position    INTEGER PRIMARY KEY,
+    event_id    TEXT    NOT NULL UNIQUE,
+    stream_id   TEXT    NOT NULL,
+    revision    INTEGER NOT NULL,
+    type        TEXT    NOT NULL,
+    data        TEXT    NOT NULL,
+    metadata    TEXT    NOT NULL,
+    recorded_at INTEGER NOT NULL,
+    UNIQUE (stream_id, revision)
+  );
+`;
+const COLUMNS = 'position, event_id, stream_id, revision, type, data, metadata, recorded_at';
+
+/** The prepared statements of the events table; filtered `$all` pages are prepared once per filter shape. */
+export class EventQueries {
+  private readonly insertStatement: Database.Statement;
+  private readonly streamRevisionStatement: Database.Statement;
+  private readonly byEventIdStatement: Database.Statement;
+  private readonly streamForwards: Database.Statement;
+  private readonly streamBackwards: Database.Statement;
+  private readonly headStatement: Database.Statement;
+  private readonly allPages = new Map<string, Database.Statement>();
+
+  constructor(private readonly db: Database.Database) {
+    db.exec(SCHEMA);
+    this.insertStatement = db
+      .prepare(`INSERT INTO events (event_id, stream_id, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+      .safeIntegers(true);
+    this.streamRevisionStatement = db.prepare(`SELECT max(revision) AS revision FROM events WHERE stream_id = ?`);
+    this.byEventIdStatement = db.prepare(`SELECT ${COLUMNS} FROM events WHERE event_id = ?`).safeIntegers(true);
+    this.streamForwards = db
+      .prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`)
+      .safeIntegers(true);
+    this.streamBackwards = db
+      .prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`)
+      .safeIntegers(true);
+    this.headStatement = db.prepare(`SELECT max(position) AS position FROM events`).safeIntegers(true);
+  }
+
+  insert(row: Omit<EventRow, 'position'>): bigint {
+    const info = this.insertStatement.run(row.event_id, row.stream_id, row.revision, row.type, row.data, row.metadata, row.recorded_at);
+    return info.lastInsertRowid as bigint;
+  }
+
+  /** The revision of the stream's last event, or -1 when the stream has none. */
+  streamRevision(streamId: string): number {
+    const row = this.streamRevisionStatement.get(streamId) as { revision: number | null };
+    return row.revision ?? -1;
+  }
+
+  byEventId(eventId: string): EventRow | undefined {
+    return this.byEventIdStatement.get(eventId) as EventRow | undefined;
+  }
+
+  streamSlice(streamId: string, fromRevision: number, count: number): EventRow[] {
+    return this.streamPage(streamId, fromRevision, true, count);
+  }
+
+  streamPage(streamId: string, fromRevision: number, forwards: boolean, limit: number): EventRow[] {
+    return (forwards ? this.streamForwards : this.streamBackwards).all(streamId, fromRevision, limit) as EventRow[];
+  }
+
+  /** Events from `position` (inclusive) in the given direction, filtered in SQL so skipped events cost no parsing. */
+  allPage(position: bigint, forwards: boolean, limit: number, filter: EventFilter | undefined): EventRow[] {
+    const types = filter?.eventTypes?.length ?? 0;
+    const prefixes = filter?.streamPrefixes?.length ?? 0;
+    const key = `${forwards ? 'f' : 'b'}:${types}:${prefixes}`;
+    let statement = this.allPages.get(key);
+    if (!statement) {
+      const where = [forwards ? 'position >= ?' : 'position <= ?'];
+      if (types) where.push(`type IN (${new Array(types).fill('?').join(', ')})`);
+      if (prefixes) where.push(`(${new Array(prefixes).fill('substr(stream_id, 1, ?) = ?').join(' OR ')})`);
+      const sql = `SELECT ${COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY position ${forwards ? 'ASC' : 'DESC'} LIMIT ?`;
+      statement = this.db.prepare(sql).safeIntegers(true);
+      this.allPages.set(key, statement);
+    }
+    const prefixParameters = (filter?.streamPrefixes ?? []).flatMap((prefix) => [prefix.length, prefix]);
+    return statement.all(position, ...(filter?.eventTypes ?? []), ...prefixParameters, limit) as EventRow[];
+  }
+
+  headPosition(): bigint | null {
+    return (this.headStatement.get() as { position: bigint | null }).position;
+  }
+}
