@@ -79,7 +79,7 @@ export function checkAppend(streamId: unknown, events: readonly NewEvent[], opti
     if (event.type.length > MAX_EVENT_TYPE_LENGTH) throw new EventStoreInputError(`${where}: type is longer than ${MAX_EVENT_TYPE_LENGTH} characters`);
     if (CONTROL_CHARS.test(event.type) || event.type.startsWith('$')) throw new EventStoreInputError(`${where}: type ${JSON.stringify(event.type)} is not allowed`);
     const data = jsonObject(`${where}: data`, event.data);
-    const metadata = jsonObject(`${where}: metadata`, event.metadata ?? {});
+    const metadata = jsonObject(`${where}: metadata`, event.metadata === undefined ? {} : event.metadata);
     bytes += Buffer.byteLength(data) + Buffer.byteLength(metadata) + Buffer.byteLength(event.type) + 64;
     if (bytes > MAX_APPEND_BYTES) throw new EventStoreInputError(`the append is larger than ${MAX_APPEND_BYTES} bytes`);
     return { eventId, type: event.type, data, metadata };

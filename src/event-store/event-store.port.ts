@@ -84,6 +84,16 @@ export interface Subscription extends AsyncIterable<RecordedEvent> {
   close(): Promise<void>;
 }
 
+/** What `/api/health` shows of the store. */
+export interface EventStoreHealth {
+  adapter: 'sqlite' | 'eventstoredb';
+  status: 'up' | 'down';
+  headPosition: bigint | null;
+  /** Open subscriptions, and how many of them are re-connecting after an error or an end the store caused. */
+  subscriptions: { open: number; reconnecting: number; lastError: string | null };
+  error?: string;
+}
+
 /**
  * The event-store port: the only way the rest of the application touches events. Every adapter passes the
  * contract suite in `test/event-store/event-store.contract.ts`.
@@ -102,5 +112,7 @@ export interface EventStore {
   subscribe(options?: SubscribeOptions): Subscription;
   /** Position of the last event in the log, or null when the log is empty. */
   headPosition(): Promise<bigint | null>;
+  /** Never throws: a store it cannot reach is reported `down`. */
+  health(): Promise<EventStoreHealth>;
   close(): Promise<void>;
 }

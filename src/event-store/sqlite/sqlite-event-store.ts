@@ -5,6 +5,7 @@ import type {
   AppendOptions,
   AppendResult,
   EventStore,
+  EventStoreHealth,
   ExpectedRevision,
   NewEvent,
   ReadAllOptions,
@@ -157,6 +158,15 @@ export class SqliteEventStore implements EventStore {
   async headPosition(): Promise<bigint | null> {
     this.assertOpen();
     return this.queries.headPosition();
+  }
+
+  async health(): Promise<EventStoreHealth> {
+    const subscriptions = { open: this.subscriptions.size, reconnecting: 0, lastError: null };
+    try {
+      return { adapter: 'sqlite', status: 'up', headPosition: await this.headPosition(), subscriptions };
+    } catch (error) {
+      return { adapter: 'sqlite', status: 'down', headPosition: null, subscriptions, error: (error as Error).message };
+    }
   }
 
   async close(): Promise<void> {
