@@ -10,6 +10,7 @@ export async function createApp(config: AppConfig, options: { logger?: LoggerSer
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     logger: options.logger,
     bodyParser: false,
+    abortOnError: false,
   });
   app.setGlobalPrefix('api');
   app.enableShutdownHooks();

@@ -3,12 +3,14 @@ import { resolve } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
+const PORT_MESSAGE = 'PORT must be a whole number from 0 to 65535';
+
 /** The environment variables Docket reads, validated once at start-up; nothing else reads `process.env`. */
 class Environment {
   @Transform(({ value }) => (/^\d+$/.test(value) ? Number(value) : value))
-  @IsInt({ message: 'PORT must be a whole number' })
-  @Min(0, { message: 'PORT must be between 0 and 65535' })
-  @Max(65535, { message: 'PORT must be between 0 and 65535' })
+  @IsInt({ message: PORT_MESSAGE })
+  @Min(0, { message: PORT_MESSAGE })
+  @Max(65535, { message: PORT_MESSAGE })
   PORT!: number;
 
   @IsString()

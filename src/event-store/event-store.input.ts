@@ -1,7 +1,7 @@
 import { validate as isUuid } from 'uuid';
 import { EventStoreInputError } from './event-store.errors.js';
 import type { AppendOptions, EventFilter, NewEvent, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from './event-store.port.js';
-import { whyNotPlainJson } from './json.js';
+import { type JsonObject, whyNotPlainJson } from './json.js';
 
 /**
  * Checks every adapter runs before it touches its storage, so bad input fails the same way on every store and
@@ -12,12 +12,14 @@ export const MAX_EVENT_TYPE_LENGTH = 200;
 export const MAX_APPEND_BYTES = 1024 * 1024;
 export const MAX_EVENTS_PER_APPEND = 10_000;
 
-/** An append as the adapters store it: data and metadata already serialised once. */
+/** An event of a checked append: data and metadata serialised once, beside the checked objects themselves. */
 export interface SerialisedEvent {
   eventId: string;
   type: string;
   data: string;
   metadata: string;
+  dataObject: JsonObject;
+  metadataObject: JsonObject;
 }
 
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
@@ -78,11 +80,13 @@ export function checkAppend(streamId: unknown, events: readonly NewEvent[], opti
     if (typeof event.type !== 'string' || event.type.length === 0) throw new EventStoreInputError(`${where}: type must be a non-empty string`);
     if (event.type.length > MAX_EVENT_TYPE_LENGTH) throw new EventStoreInputError(`${where}: type is longer than ${MAX_EVENT_TYPE_LENGTH} characters`);
     if (CONTROL_CHARS.test(event.type) || event.type.startsWith('$')) throw new EventStoreInputError(`${where}: type ${JSON.stringify(event.type)} is not allowed`);
-    const data = jsonObject(`${where}: data`, event.data);
-    const metadata = jsonObject(`${where}: metadata`, event.metadata === undefined ? {} : event.metadata);
+    const dataObject = event.data;
+    const metadataObject = event.metadata === undefined ? {} : event.metadata;
+    const data = jsonObject(`${where}: data`, dataObject);
+    const metadata = jsonObject(`${where}: metadata`, metadataObject);
     bytes += Buffer.byteLength(data) + Buffer.byteLength(metadata) + Buffer.byteLength(event.type) + 64;
     if (bytes > MAX_APPEND_BYTES) throw new EventStoreInputError(`the append is larger than ${MAX_APPEND_BYTES} bytes`);
-    return { eventId, type: event.type, data, metadata };
+    return { eventId, type: event.type, data, metadata, dataObject, metadataObject };
   });
   return serialised;
 }

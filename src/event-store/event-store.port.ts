@@ -41,6 +41,7 @@ export interface AppendOptions {
   expectedRevision: ExpectedRevision;
 }
 
+/** The recorded events of a result may share their `data` and `metadata` objects with the appended ones. */
 export interface AppendResult {
   /** Revision of the stream's last event after the append: the next `expectedRevision`. */
   nextExpectedRevision: number;

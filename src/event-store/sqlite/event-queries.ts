@@ -40,8 +40,15 @@ export class EventQueries {
 
   constructor(private readonly db: Database.Database) {
     db.exec(SCHEMA);
+    // The revision check and the insert are one statement: atomic without a transaction of its own.
     this.insertStatement = db
-      .prepare(`INSERT INTO events (event_id, stream_id, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+      .prepare(
+        `INSERT INTO events (event_id, stream_id, revision, type, data, metadata, recorded_at)
+         SELECT ?, ?, last + 1, ?, ?, ?, ?
+         FROM (SELECT coalesce((SELECT max(revision) FROM events WHERE stream_id = ?), -1) AS last)
+         WHERE last BETWEEN ? AND ?
+         RETURNING position, revision`,
+      )
       .safeIntegers(true);
     this.streamRevisionStatement = db.prepare(`SELECT max(revision) AS revision FROM events WHERE stream_id = ?`);
     this.byEventIdStatement = db.prepare(`SELECT ${COLUMNS} FROM events WHERE event_id = ?`).safeIntegers(true);
@@ -54,9 +61,19 @@ export class EventQueries {
     this.headStatement = db.prepare(`SELECT max(position) AS position FROM events`).safeIntegers(true);
   }
 
-  insert(row: Omit<EventRow, 'position'>): bigint {
-    const info = this.insertStatement.run(row.event_id, row.stream_id, row.revision, row.type, row.data, row.metadata, row.recorded_at);
-    return info.lastInsertRowid as bigint;
+  /**
+   * Appends one event after the stream's last one if that last revision (-1: no stream) lies in `range`;
+   * returns undefined, having written nothing, when it does not.
+   */
+  insertIfAt(
+    streamId: string,
+    [lowest, highest]: [number, number],
+    event: { eventId: string; type: string; data: string; metadata: string; recordedAt: number },
+  ): { position: bigint; revision: number } | undefined {
+    const row = this.insertStatement.get(event.eventId, streamId, event.type, event.data, event.metadata, event.recordedAt, streamId, lowest, highest) as
+      | { position: bigint; revision: bigint }
+      | undefined;
+    return row && { position: row.position, revision: Number(row.revision) };
   }
 
   /** The revision of the stream's last event, or -1 when the stream has none. */

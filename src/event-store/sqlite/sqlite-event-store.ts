@@ -45,7 +45,7 @@ export class SqliteEventStore implements EventStore {
   private readonly signal = new AppendSignal();
   private readonly subscriptions = new Set<SqliteSubscription>();
   private readonly batchSize: number;
-  private readonly appendTransaction: (streamId: string, events: SerialisedEvent[], expected: ExpectedRevision) => RecordedEvent[];
+  private readonly appendTransaction: (streamId: string, events: SerialisedEvent[], expected: ExpectedRevision) => RecordedEvent[] | null;
   private closed = false;
 
   constructor(options: SqliteEventStoreOptions) {
@@ -55,47 +55,76 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('busy_timeout = 5000');
     this.batchSize = options.readBatchSize ?? 1000;
     this.queries = new EventQueries(this.db);
-    this.appendTransaction = this.db.transaction((streamId, events, expected) => this.appendInTransaction(streamId, events, expected));
+    this.appendTransaction = this.db.transaction((streamId, events, expected) => this.insertEvents(streamId, events, expected));
   }
 
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     this.assertOpen();
     const serialised = checkAppend(streamId, events, options);
-    const recorded = this.appendTransaction(streamId, serialised, options.expectedRevision);
+    const expected = options.expectedRevision;
+    let recorded: RecordedEvent[] | null;
+    try {
+      // One event is one autocommit statement; several are one transaction, so no append is ever torn.
+      recorded = serialised.length === 1 ? this.insertEvents(streamId, serialised, expected) : this.appendTransaction(streamId, serialised, expected);
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw error;
+      // Only an event id can collide (revisions are checked by the insert itself), and nothing was written.
+      recorded = this.findRetriedAppend(streamId, serialised, expected);
+      if (!recorded) throw new EventStoreInputError(`event id ${this.findRecordedId(serialised)} is already recorded in the log`);
+    }
+    if (!recorded) {
+      // A stale expectation may be a retry of an append that already succeeded: answer it as the original did.
+      recorded = this.findRetriedAppend(streamId, serialised, expected);
+      if (!recorded) {
+        const actual = this.queries.streamRevision(streamId);
+        throw new WrongExpectedRevisionError(streamId, expected, actual < 0 ? 'no-stream' : actual);
+      }
+    }
     this.signal.notify();
     const last = recorded[recorded.length - 1]!;
     return { nextExpectedRevision: last.revision, position: last.position, events: recorded };
   }
 
-  private appendInTransaction(streamId: string, events: SerialisedEvent[], expected: ExpectedRevision): RecordedEvent[] {
-    const current = this.queries.streamRevision(streamId);
-    const retried = this.findRetriedAppend(streamId, events, expected, current);
-    if (retried) return retried;
-    checkExpectedRevision(streamId, expected, current);
+  /**
+   * Inserts the events, the first only if the stream is where the append expects it (checked by the INSERT itself);
+   * null when it is not. The recorded events share their data objects with the caller's: they were checked to be
+   * plain JSON, and parsing back what was just serialised would cost more than the rest of the append.
+   */
+  private insertEvents(streamId: string, events: SerialisedEvent[], expected: ExpectedRevision): RecordedEvent[] | null {
     const recordedAt = Date.now();
-    return events.map((event, index) => {
-      const row = { event_id: event.eventId, stream_id: streamId, revision: current + 1 + index, type: event.type, data: event.data, metadata: event.metadata, recorded_at: recordedAt };
-      return toRecorded({ ...row, position: this.queries.insert(row) });
-    });
+    const recorded: RecordedEvent[] = [];
+    let range = revisionRange(expected);
+    for (const event of events) {
+      const inserted = this.queries.insertIfAt(streamId, range, { ...event, recordedAt });
+      if (!inserted && recorded.length > 0) throw new Error(`stream ${streamId} moved inside an append's transaction`);
+      if (!inserted) return null;
+      const { position, revision } = inserted;
+      recorded.push({ eventId: event.eventId, streamId, revision, position, type: event.type, data: event.dataObject, metadata: event.metadataObject, recordedAt: new Date(recordedAt) });
+      range = [revision, revision];
+    }
+    return recorded;
+  }
+
+  private findRecordedId(events: SerialisedEvent[]): string {
+    return events.find((event) => this.queries.byEventId(event.eventId))?.eventId ?? '?';
   }
 
   /**
-   * An append whose event ids are already recorded is a retry: it succeeds again without writing when the ids sit,
-   * in order, exactly where the expected revision put them; otherwise it is refused like any stale append.
+   * An append whose event ids are already recorded is a retry when they sit, in order, exactly where its expected
+   * revision put them (for 'any' and 'stream-exists': wherever the first of them is in this stream).
    */
-  private findRetriedAppend(streamId: string, events: SerialisedEvent[], expected: ExpectedRevision, current: number): RecordedEvent[] | null {
-    const first = this.queries.byEventId(events[0]!.eventId);
-    if (!first) {
-      const reused = events.slice(1).find((event) => this.queries.byEventId(event.eventId));
-      if (reused) throw new EventStoreInputError(`event id ${reused.eventId} is already recorded`);
-      return null;
+  private findRetriedAppend(streamId: string, events: SerialisedEvent[], expected: ExpectedRevision): RecordedEvent[] | null {
+    let start: number;
+    if (expected === 'no-stream') start = 0;
+    else if (typeof expected === 'number') start = expected + 1;
+    else {
+      const first = this.queries.byEventId(events[0]!.eventId);
+      if (!first || first.stream_id !== streamId) return null;
+      start = Number(first.revision);
     }
-    const startRevision = expected === 'no-stream' ? 0 : typeof expected === 'number' ? expected + 1 : Number(first.revision);
-    const stored = this.queries.streamSlice(streamId, startRevision, events.length);
+    const stored = this.queries.streamSlice(streamId, start, events.length);
     const same = stored.length === events.length && stored.every((row, i) => row.event_id === events[i]!.eventId);
-    if (same) return stored.map(toRecorded);
-    if (typeof expected === 'number' || expected === 'no-stream') checkExpectedRevision(streamId, expected, current);
-    throw new EventStoreInputError(`event id ${first.event_id} is already recorded in stream ${first.stream_id} at revision ${first.revision}`);
+    return same ? stored.map(toRecorded) : null;
   }
 
   async *readStream(streamId: string, options: ReadStreamOptions = {}): AsyncGenerator<RecordedEvent> {
@@ -181,14 +210,18 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
-function checkExpectedRevision(streamId: string, expected: ExpectedRevision, current: number): void {
-  const actual = current < 0 ? 'no-stream' : current;
-  const ok =
-    expected === 'any' ||
-    (expected === 'no-stream' && current < 0) ||
-    (expected === 'stream-exists' && current >= 0) ||
-    expected === current;
-  if (!ok) throw new WrongExpectedRevisionError(streamId, expected, actual);
+/** The revisions of the stream's last event (-1: no stream) that satisfy an expectation, as an inclusive range. */
+function revisionRange(expected: ExpectedRevision): [number, number] {
+  switch (expected) {
+    case 'any':
+      return [-1, Number.MAX_SAFE_INTEGER];
+    case 'no-stream':
+      return [-1, -1];
+    case 'stream-exists':
+      return [0, Number.MAX_SAFE_INTEGER];
+    default:
+      return [expected, expected];
+  }
 }
 
 function toRecorded(row: EventRow): RecordedEvent {

@@ -1,0 +1,17 @@
+/**
+ * `npm run bench -- <name> [options]`: runs one benchmark and prints its figures. Targets are stated in the issues
+ * and compared by a person reading the table, never asserted in tests.
+ */
+import { runStoreBenchmark } from './store.bench.js';
+
+const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
+  store: runStoreBenchmark,
+};
+
+const [name, ...args] = process.argv.slice(2);
+const run = name ? benchmarks[name] : undefined;
+if (!run) {
+  console.error(`usage: npm run bench -- <${Object.keys(benchmarks).join('|')}> [options]`);
+  process.exit(2);
+}
+await run(args);

@@ -1,0 +1,64 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, loadConfig } from '../../src/config/app-config.js';
+import { tempDir } from '../support/temp-dir.js';
+
+const problemsOf = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+};
+
+describe('configuration', () => {
+  it('defaults to the embedded store on 127.0.0.1:3000 with data in ./data, fsyncing every commit', () => {
+    const data = tempDir();
+    const config = loadConfig({ DATA_DIR: data.path });
+    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', dataDir: data.path, eventStore: { kind: 'sqlite', durability: 'full' } });
+    data.remove();
+  });
+
+  it('moves to EventStoreDB when a connection string is set', () => {
+    const data = tempDir();
+    const config = loadConfig({ DATA_DIR: data.path, EVENTSTORE_CONNECTION_STRING: 'esdb://a:2113,b:2113,c:2113?tls=false' });
+    expect(config.eventStore).toEqual({ kind: 'eventstoredb', connectionString: 'esdb://a:2113,b:2113,c:2113?tls=false' });
+    data.remove();
+  });
+
+  it('refuses a wrong PORT, a wrong durability and a connection string that is not esdb://, all at once', () => {
+    const data = tempDir();
+    for (const port of ['abc', '70000', '-1', '3.5']) {
+      expect(problemsOf({ PORT: port, DATA_DIR: data.path })).toEqual([expect.stringContaining('PORT')]);
+    }
+    expect(problemsOf({ PORT: 'x', SQLITE_DURABILITY: 'off', EVENTSTORE_CONNECTION_STRING: 'http://x', DATA_DIR: data.path })).toHaveLength(3);
+    data.remove();
+  });
+
+  it('refuses a DATA_DIR that cannot be created or written', () => {
+    const data = tempDir();
+    const file = join(data.path, 'a-file');
+    writeFileSync(file, '');
+    expect(problemsOf({ DATA_DIR: join(file, 'below') })).toEqual([expect.stringContaining('DATA_DIR')]);
+    if (process.getuid?.() !== 0) {
+      chmodSync(data.path, 0o500);
+      expect(problemsOf({ DATA_DIR: data.path })).toEqual([expect.stringContaining('DATA_DIR')]);
+      chmodSync(data.path, 0o700);
+    }
+    data.remove();
+  });
+
+  it('stops the process with a clear message and no stack trace', () => {
+    const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+    const result = spawnSync(process.execPath, ['--import', 'tsx', main], { env: { ...process.env, PORT: 'eighty' }, encoding: 'utf8', timeout: 30_000 });
+    expect(result.status).toBe(78);
+    expect(result.stderr).toContain('Docket cannot start: invalid configuration');
+    expect(result.stderr).toContain('PORT must be a whole number from 0 to 65535');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
