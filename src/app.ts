@@ -4,6 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
+import { deferredJsonBody, JsonBodyInterceptor } from './http/json-body.js';
+import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 
 /** Builds the HTTP application for a configuration; `main.ts` and the end-to-end tests both start it this way. */
 export async function createApp(config: AppConfig, options: { logger?: LoggerService | false } = {}): Promise<INestApplication> {
@@ -14,6 +16,8 @@ export async function createApp(config: AppConfig, options: { logger?: LoggerSer
   });
   app.setGlobalPrefix('api');
   app.enableShutdownHooks();
-  app.useBodyParser('json', { limit: '64kb' });
+  app.use(deferredJsonBody());
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalInterceptors(new JsonBodyInterceptor());
   return app;
 }

@@ -30,9 +30,20 @@ class Environment {
 
   @IsString()
   NODE_ENV!: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  AUTH_TOKENS_FILE?: string;
+
+  @Transform(({ value }) => (/^\d+$/.test(value) ? Number(value) : value))
+  @IsInt({ message: 'RATE_LIMIT_PER_MINUTE must be a whole number from 1 to 100000000' })
+  @Min(1, { message: 'RATE_LIMIT_PER_MINUTE must be a whole number from 1 to 100000000' })
+  @Max(100_000_000, { message: 'RATE_LIMIT_PER_MINUTE must be a whole number from 1 to 100000000' })
+  RATE_LIMIT_PER_MINUTE!: number;
 }
 
-const DEFAULTS = { PORT: '3000', HOST: '127.0.0.1', DATA_DIR: './data', SQLITE_DURABILITY: 'full', NODE_ENV: 'development' };
+const DEFAULTS = { PORT: '3000', HOST: '127.0.0.1', DATA_DIR: './data', SQLITE_DURABILITY: 'full', NODE_ENV: 'development', RATE_LIMIT_PER_MINUTE: '600000' };
 
 export interface AppConfig {
   port: number;
@@ -41,6 +52,9 @@ export interface AppConfig {
   dataDir: string;
   eventStore: { kind: 'sqlite'; durability: 'full' | 'normal' } | { kind: 'eventstoredb'; connectionString: string };
   nodeEnv: string;
+  /** The tokens file named by AUTH_TOKENS_FILE, or null to use the development tokens (refused in production). */
+  authTokensFile: string | null;
+  rateLimitPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -53,7 +67,8 @@ export class ConfigError extends Error {
 /** Reads and checks the configuration; throws `ConfigError` listing every problem at once. */
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const withDefaults = Object.fromEntries(Object.entries(DEFAULTS).map(([name, value]) => [name, env[name] || value]));
-  const parsed = plainToInstance(Environment, { ...withDefaults, EVENTSTORE_CONNECTION_STRING: env.EVENTSTORE_CONNECTION_STRING || undefined });
+  const optional = { EVENTSTORE_CONNECTION_STRING: env.EVENTSTORE_CONNECTION_STRING || undefined, AUTH_TOKENS_FILE: env.AUTH_TOKENS_FILE || undefined };
+  const parsed = plainToInstance(Environment, { ...withDefaults, ...optional });
   const problems = validateSync(parsed, { stopAtFirstError: true }).flatMap((error) => Object.values(error.constraints ?? {}));
   if (problems.length) throw new ConfigError(problems);
   const dataDir = resolve(parsed.DATA_DIR);
@@ -66,6 +81,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       ? { kind: 'eventstoredb', connectionString: parsed.EVENTSTORE_CONNECTION_STRING }
       : { kind: 'sqlite', durability: parsed.SQLITE_DURABILITY },
     nodeEnv: parsed.NODE_ENV,
+    authTokensFile: parsed.AUTH_TOKENS_FILE ? resolve(parsed.AUTH_TOKENS_FILE) : null,
+    rateLimitPerMinute: parsed.RATE_LIMIT_PER_MINUTE,
   };
 }
 

@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import { v5 as uuidv5 } from 'uuid';
+import { WrongExpectedRevisionError } from '../event-store/event-store.errors.js';
+import type { EventStore, NewEvent, RecordedEvent } from '../event-store/event-store.port.js';
+import type { JsonObject } from '../event-store/json.js';
+import { ProblemError } from '../http/problem.js';
+import type { DecisionContext, DecisionOutcome } from './decide-on-program.command.js';
+import { eventMetadata } from './event-metadata.js';
+import { KeyedMutex } from './keyed-mutex.js';
+import { StreamStateCache, type StreamSnapshot } from './stream-state-cache.js';
+
+/** A decider as the loop needs it: pure functions over plain events. */
+export interface Decider<Command, Event extends { type: string; data: JsonObject }, State> {
+  initialState: State;
+  evolve(state: State, event: Event): State;
+  /** The checks that come before `If-Match` (API.md's order): existence, conclusion. */
+  precheck(command: Command, state: State): void;
+  decide(command: Command, state: State): Event[];
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+/** Namespace of the UUID v5 event ids derived from command ids. */
+const EVENT_ID_NAMESPACE = '6f1d8a52-3c0e-4f3a-9a57-3f3d6c1e2b90';
+const MAX_ATTEMPTS = 8;
+
+/**
+ * The one read–fold–decide–append–retry loop every decision goes through.
+ * - Decisions on one stream are serialised in this process, so they do not race each other for nothing; a conflict
+ *   can still come from another process on the same store, and is then absorbed by re-reading and re-deciding.
+ * - The folded state is cached per stream with its revision, so a decision reads only the events it has not seen.
+ * - Idempotency keys live in the stream's own event metadata: a replay answers the first outcome again.
+ * - Event ids derive from the command id, so an append retried after a lost answer is idempotent in the store.
+ */
+export class CommandLoop<Command, Event extends { type: string; data: JsonObject }, State> {
+  private readonly cache: StreamStateCache<State>;
+  private readonly mutex = new KeyedMutex();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly decider: Decider<Command, Event, State>,
+    private readonly clock: Clock,
+    cacheSize = 10_000,
+  ) {
+    this.cache = new StreamStateCache(cacheSize);
+  }
+
+  handle(streamId: string, programId: string, command: Command, context: DecisionContext): Promise<DecisionOutcome> {
+    return this.mutex.run(streamId, () => this.decideWithRetries(streamId, programId, command, context));
+  }
+
+  private async decideWithRetries(streamId: string, programId: string, command: Command, context: DecisionContext): Promise<DecisionOutcome> {
+    const commandId = context.idempotency ? uuidv5(`${streamId}\n${context.idempotency.key}`, EVENT_ID_NAMESPACE) : randomUUID();
+    const occurredAt = context.effectiveAt ? new Date(context.effectiveAt).toISOString() : this.clock.now().toISOString();
+    for (let attempt = 1; ; attempt++) {
+      const snapshot = await this.catchUp(streamId);
+      const replay = this.replayOf(snapshot, context, programId);
+      if (replay) return replay;
+      this.decider.precheck(command, snapshot.state);
+      if (context.ifMatchRevision !== undefined && context.ifMatchRevision !== snapshot.revision) {
+        throw new ProblemError(412, 'REVISION_MISMATCH', `The programme is at revision ${snapshot.revision}, not ${context.ifMatchRevision}; read it again and decide anew.`);
+      }
+      const decided = this.decider.decide(command, snapshot.state);
+      const metadata = eventMetadata(context, commandId, occurredAt);
+      const events: NewEvent[] = decided.map((event, index) => ({
+        eventId: uuidv5(`${commandId}/${index}`, EVENT_ID_NAMESPACE),
+        type: event.type,
+        data: event.data,
+        metadata,
+      }));
+      try {
+        const result = await this.store.append(streamId, events, { expectedRevision: snapshot.revision < 0 ? 'no-stream' : snapshot.revision });
+        const next = this.fold(snapshot, result.events);
+        this.cache.set(streamId, next);
+        return outcome(programId, result.events, false);
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw error;
+        // Another writer got there first: back off a little (jittered) and decide again on the new state.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 2 ** attempt));
+      }
+    }
+  }
+
+  /** The cached state of the stream brought up to date with the events appended since. */
+  private async catchUp(streamId: string): Promise<StreamSnapshot<State>> {
+    const cached = this.cache.get(streamId) ?? { revision: -1, state: this.decider.initialState, keys: new Map() };
+    const newer: RecordedEvent[] = [];
+    for await (const event of this.store.readStream(streamId, { fromRevision: cached.revision + 1 })) newer.push(event);
+    if (newer.length === 0) return cached;
+    const snapshot = this.fold(cached, newer);
+    this.cache.set(streamId, snapshot);
+    return snapshot;
+  }
+
+  private fold(snapshot: StreamSnapshot<State>, events: RecordedEvent[]): StreamSnapshot<State> {
+    // The key index is updated in place: only committed events reach it, and the stream's mutex keeps it to one user.
+    let state = snapshot.state;
+    for (const event of events) {
+      state = this.decider.evolve(state, { type: event.type, data: event.data } as Event);
+      const key = event.metadata['idempotencyKey'];
+      if (typeof key !== 'string') continue;
+      const seen = snapshot.keys.get(key) ?? { fingerprint: String(event.metadata['requestFingerprint']), events: [] };
+      seen.events.push({ type: event.type, revision: event.revision, position: event.position });
+      snapshot.keys.set(key, seen);
+    }
+    return { revision: events[events.length - 1]!.revision, state, keys: snapshot.keys };
+  }
+
+  private replayOf(snapshot: StreamSnapshot<State>, context: DecisionContext, programId: string): DecisionOutcome | null {
+    if (!context.idempotency) return null;
+    const seen = snapshot.keys.get(context.idempotency.key);
+    if (!seen) return null;
+    if (seen.fingerprint !== context.idempotency.fingerprint) {
+      throw new ProblemError(409, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used before with another request; use a new key for a new decision.');
+    }
+    return outcome(programId, seen.events, true);
+  }
+}
+
+function outcome(programId: string, events: ReadonlyArray<Pick<RecordedEvent, 'type' | 'revision' | 'position'>>, replayed: boolean): DecisionOutcome {
+  const last = events[events.length - 1]!;
+  return {
+    replayed,
+    programId,
+    revision: last.revision,
+    position: last.position.toString(),
+    events: events.map((event) => ({ type: event.type, revision: event.revision, position: event.position.toString() })),
+  };
+}

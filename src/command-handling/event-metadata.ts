@@ -1,0 +1,21 @@
+import type { JsonObject } from '../event-store/json.js';
+import type { DecisionContext } from './decide-on-program.command.js';
+
+/**
+ * The metadata every decision's events carry. `recordedAt` is not here: the store stamps it on the envelope.
+ * `schemaVersion` lets readers upcast older shapes of an event type; more keys (hash chain, signatures) join here.
+ */
+export function eventMetadata(context: DecisionContext, commandId: string, occurredAt: string): JsonObject {
+  return {
+    schemaVersion: 1,
+    actor: { id: context.actor.id, role: context.actor.role },
+    reason: context.reason,
+    legalBasis: context.legalBasis ?? null,
+    commandId,
+    correlationId: context.correlationId,
+    causationId: context.causationId ?? commandId,
+    idempotencyKey: context.idempotency?.key ?? null,
+    ...(context.idempotency ? { requestFingerprint: context.idempotency.fingerprint } : {}),
+    occurredAt,
+  };
+}

@@ -1,0 +1,98 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { EventStoreInputError, EventStoreUnavailableError, WrongExpectedRevisionError } from '../event-store/event-store.errors.js';
+import { ProgramRuleError } from '../program/program.errors.js';
+import { type FieldProblem, ProblemError } from './problem.js';
+
+const TITLES: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Unauthenticated',
+  403: 'Forbidden',
+  404: 'Not found',
+  405: 'Method not allowed',
+  409: 'Conflict',
+  412: 'Precondition failed',
+  413: 'Payload too large',
+  415: 'Unsupported media type',
+  422: 'Decision refused by the programme rules',
+  429: 'Too many requests',
+  500: 'Internal error',
+  503: 'Service unavailable',
+};
+const DOMAIN_STATUS = { 'not-found': 404, conflict: 409, rule: 422 } as const;
+
+/**
+ * The one place that turns errors into `application/problem+json`. Controllers do not catch: domain refusals,
+ * concurrency conflicts, validation and transport errors all arrive here. Anything unexpected is a 500 whose
+ * detail says nothing about the internals; it is logged with its stack.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemDetails');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const problem = this.toProblem(exception);
+    if (problem.status >= 500 && problem.status !== 503) this.logger.error((exception as Error)?.stack ?? String(exception));
+    if (response.headersSent) {
+      response.end();
+      return;
+    }
+    for (const [name, value] of Object.entries(problem.extras.headers ?? {})) response.setHeader(name, value);
+    response
+      .status(problem.status)
+      .type('application/problem+json')
+      .send(JSON.stringify(render(problem.status, problem.code, problem.detail, problem.extras.errors)));
+  }
+
+  private toProblem(exception: unknown): ProblemError {
+    if (exception instanceof ProblemError) return exception;
+    if (exception instanceof ProgramRuleError) return new ProblemError(DOMAIN_STATUS[exception.kind], exception.code, exception.message);
+    if (exception instanceof WrongExpectedRevisionError) {
+      return new ProblemError(409, 'CONCURRENCY_CONFLICT', 'The programme changed while the decision was being taken, more often than retries could absorb; try again.');
+    }
+    if (exception instanceof EventStoreInputError) return new ProblemError(400, 'VALIDATION_FAILED', exception.message);
+    if (exception instanceof EventStoreUnavailableError) {
+      return new ProblemError(503, 'EVENT_STORE_UNAVAILABLE', 'The event store cannot be reached; try again shortly.', { headers: { 'Retry-After': '1' } });
+    }
+    const bodyError = bodyParserProblem(exception);
+    if (bodyError) return bodyError;
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const code = status === 404 ? 'NOT_FOUND' : status === 405 ? 'METHOD_NOT_ALLOWED' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL_ERROR';
+      return new ProblemError(status, code, status === 404 ? 'There is no such resource.' : exception.message);
+    }
+    return new ProblemError(500, 'INTERNAL_ERROR', 'The server failed to handle the request; it has been logged.');
+  }
+}
+
+/** Errors of the JSON body parser (express/body-parser), which mark themselves with a `type`. */
+export function bodyParserProblem(exception: unknown): ProblemError | null {
+  const type = (exception as { type?: unknown })?.type;
+  switch (type) {
+    case 'entity.parse.failed':
+      return new ProblemError(400, 'MALFORMED_JSON', 'The request body is not valid JSON.');
+    case 'entity.too.large':
+      return new ProblemError(413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than 64 KiB.');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new ProblemError(415, 'UNSUPPORTED_MEDIA_TYPE', 'The request body must be UTF-8 JSON.');
+    case 'request.aborted':
+    case 'request.size.invalid':
+    case 'stream.encoding.set':
+      return new ProblemError(400, 'MALFORMED_JSON', 'The request body could not be read.');
+    default:
+      return null;
+  }
+}
+
+export function render(status: number, code: string, detail: string, errors?: FieldProblem[]) {
+  return {
+    type: `urn:docket:problem:${code.toLowerCase().replaceAll('_', '-')}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    code,
+    ...(errors ? { errors } : {}),
+  };
+}

@@ -1,0 +1,179 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { CommandLoop } from '../../src/command-handling/command-loop.js';
+import type { DecisionContext } from '../../src/command-handling/decide-on-program.command.js';
+import type { EventStore } from '../../src/event-store/event-store.port.js';
+import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { ProblemError } from '../../src/http/problem.js';
+import type { ProgramCommand } from '../../src/program/program.commands.js';
+import { checkProgramAcceptsCommands, decide } from '../../src/program/program.decide.js';
+import { ProgramRuleError } from '../../src/program/program.errors.js';
+import type { ProgramEvent } from '../../src/program/program.events.js';
+import { evolve, initialState, type ProgramState } from '../../src/program/program.state.js';
+import { collect } from '../event-store/event-store.contract.js';
+import { tempDir } from '../support/temp-dir.js';
+import { commandsOf } from '../program/program.fixtures.js';
+
+const PROGRAM = 'sovereign-ai-2025';
+const STREAM = `program-${PROGRAM}`;
+const command = commandsOf(PROGRAM);
+const clock = { now: () => new Date('2026-01-15T01:00:00.000Z') };
+const newLoop = (store: EventStore) =>
+  new CommandLoop<ProgramCommand, ProgramEvent, ProgramState>(store, { initialState, evolve, precheck: checkProgramAcceptsCommands, decide }, clock);
+const context = (extra: Partial<DecisionContext> = {}): DecisionContext => ({
+  actor: { id: 'kim.official', role: 'official' },
+  reason: 'as announced',
+  correlationId: 'corr-1',
+  ...extra,
+});
+const launch = command('LaunchProgram', { title: 'Sovereign AI', ministry: 'MSIT', finalistSlots: 2, winnerSlots: 1, rules: [] });
+const apply = (teamId: string) => command('SubmitApplication', { teamId, consortiumName: teamId, leadOrganization: teamId, members: [teamId] });
+
+describe('the command loop', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let store: SqliteEventStore;
+  let loop: ReturnType<typeof newLoop>;
+
+  beforeEach(() => {
+    dir = tempDir();
+    store = new SqliteEventStore({ filename: join(dir.path, 'events.sqlite') });
+    loop = newLoop(store);
+  });
+  afterEach(async () => {
+    await store.close();
+    dir.remove();
+  });
+
+  it('appends the decided events with the decision metadata and answers their revisions and positions', async () => {
+    const outcome = await loop.handle(STREAM, PROGRAM, launch, context({ legalBasis: 'Act 12', effectiveAt: '2025-07-01T09:00:00+09:00', causationId: 'c-9' }));
+    expect(outcome).toMatchObject({ replayed: false, programId: PROGRAM, revision: 0, events: [{ type: 'ProgramLaunched', revision: 0 }] });
+    expect(outcome.position).toMatch(/^\d+$/);
+    const [event] = await collect(store.readStream(STREAM));
+    expect(event!.metadata).toEqual({
+      schemaVersion: 1,
+      actor: { id: 'kim.official', role: 'official' },
+      reason: 'as announced',
+      legalBasis: 'Act 12',
+      commandId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      correlationId: 'corr-1',
+      causationId: 'c-9',
+      idempotencyKey: null,
+      occurredAt: '2025-07-01T00:00:00.000Z',
+    });
+    const second = await loop.handle(STREAM, PROGRAM, apply('upstage'), context());
+    const [, applied] = await collect(store.readStream(STREAM));
+    expect(applied!.metadata['occurredAt']).toBe('2026-01-15T01:00:00.000Z');
+    expect(applied!.metadata['causationId']).toBe(applied!.metadata['commandId']);
+    expect(second.revision).toBe(1);
+  });
+
+  it('refuses by the rules, with nothing appended', async () => {
+    await expect(loop.handle(STREAM, PROGRAM, apply('upstage'), context())).rejects.toMatchObject({ code: 'PROGRAM_NOT_FOUND' });
+    await loop.handle(STREAM, PROGRAM, launch, context());
+    await expect(loop.handle(STREAM, PROGRAM, launch, context())).rejects.toBeInstanceOf(ProgramRuleError);
+    expect(await collect(store.readStream(STREAM))).toHaveLength(1);
+  });
+
+  it('takes a decision under If-Match only at that revision, after the existence checks', async () => {
+    await expect(loop.handle(STREAM, PROGRAM, apply('upstage'), context({ ifMatchRevision: 3 }))).rejects.toMatchObject({ code: 'PROGRAM_NOT_FOUND' });
+    await loop.handle(STREAM, PROGRAM, launch, context());
+    const stale = await loop.handle(STREAM, PROGRAM, apply('upstage'), context({ ifMatchRevision: 5 })).catch((e: unknown) => e);
+    expect(stale).toBeInstanceOf(ProblemError);
+    expect(stale).toMatchObject({ status: 412, code: 'REVISION_MISMATCH' });
+    expect((await loop.handle(STREAM, PROGRAM, apply('upstage'), context({ ifMatchRevision: 0 }))).revision).toBe(1);
+  });
+
+  describe('idempotency keys', () => {
+    const keyed = (key: string, fingerprint = 'f-1') => context({ idempotency: { key, fingerprint } });
+
+    it('answer a repeated request with the first outcome and append nothing, also after a restart', async () => {
+      await loop.handle(STREAM, PROGRAM, launch, context());
+      const first = await loop.handle(STREAM, PROGRAM, apply('upstage'), keyed('k-1'));
+      const again = await loop.handle(STREAM, PROGRAM, apply('upstage'), keyed('k-1'));
+      expect(again).toEqual({ ...first, replayed: true });
+      const restarted = newLoop(store);
+      expect(await restarted.handle(STREAM, PROGRAM, apply('upstage'), keyed('k-1'))).toEqual({ ...first, replayed: true });
+      expect(await collect(store.readStream(STREAM))).toHaveLength(2);
+    });
+
+    it('refuse a key reused with another request', async () => {
+      await loop.handle(STREAM, PROGRAM, launch, context());
+      await loop.handle(STREAM, PROGRAM, apply('upstage'), keyed('k-1', 'f-1'));
+      await expect(loop.handle(STREAM, PROGRAM, apply('lg-ai-research'), keyed('k-1', 'f-2'))).rejects.toMatchObject({ status: 409, code: 'IDEMPOTENCY_KEY_REUSED' });
+    });
+
+    it('store nothing under the key of a refused request', async () => {
+      await loop.handle(STREAM, PROGRAM, launch, context());
+      await loop.handle(STREAM, PROGRAM, command('CloseApplications', {}), context());
+      await expect(loop.handle(STREAM, PROGRAM, apply('upstage'), keyed('k-1', 'f-1'))).rejects.toMatchObject({ code: 'APPLICATIONS_CLOSED' });
+      await expect(loop.handle(STREAM, PROGRAM, command('SelectFinalist', { teamId: 'nobody' }), keyed('k-1', 'f-2'))).rejects.toMatchObject({
+        code: 'TEAM_NOT_FOUND',
+      });
+    });
+
+    it('apply exactly one of concurrent identical requests', async () => {
+      await loop.handle(STREAM, PROGRAM, launch, context());
+      const outcomes = await Promise.all(Array.from({ length: 10 }, () => loop.handle(STREAM, PROGRAM, apply('upstage'), keyed('k-1'))));
+      expect(outcomes.filter((o) => !o.replayed)).toHaveLength(1);
+      expect(new Set(outcomes.map((o) => o.position)).size).toBe(1);
+      expect(await collect(store.readStream(STREAM))).toHaveLength(2);
+    });
+
+    it('write concurrent identical requests from several processes once: the store sees the same event ids', async () => {
+      await loop.handle(STREAM, PROGRAM, launch, context());
+      const processes = Array.from({ length: 4 }, () => newLoop(store));
+      const outcomes = await Promise.all(processes.map((p) => p.handle(STREAM, PROGRAM, apply('upstage'), keyed('k-1'))));
+      expect(new Set(outcomes.map((o) => o.position)).size).toBe(1);
+      expect(await collect(store.readStream(STREAM))).toHaveLength(2);
+    });
+
+    it('derive the event ids from the key, so the store itself sees a retried append as the same', async () => {
+      await loop.handle(STREAM, PROGRAM, launch, context());
+      await loop.handle(STREAM, PROGRAM, apply('upstage'), keyed('k-1'));
+      const [, first] = await collect(store.readStream(STREAM));
+      const elsewhere = new SqliteEventStore({ filename: join(dir.path, 'other.sqlite') });
+      await newLoop(elsewhere).handle(STREAM, PROGRAM, launch, context());
+      await newLoop(elsewhere).handle(STREAM, PROGRAM, apply('upstage'), keyed('k-1'));
+      const [, second] = await collect(elsewhere.readStream(STREAM));
+      await elsewhere.close();
+      expect(second!.eventId).toBe(first!.eventId);
+    });
+  });
+
+  it('re-reads and re-decides when another process appended first: non-conflicting decisions both land', async () => {
+    await loop.handle(STREAM, PROGRAM, launch, context());
+    const processes = Array.from({ length: 6 }, () => newLoop(store));
+    await Promise.all(processes.map((p, i) => p.handle(STREAM, PROGRAM, apply(`team-${i}`), context())));
+    const events = await collect(store.readStream(STREAM));
+    expect(events.map((e) => e.data['teamId']).filter(Boolean).sort()).toEqual(['team-0', 'team-1', 'team-2', 'team-3', 'team-4', 'team-5']);
+  });
+
+  it('lets exactly one of many processes take the last finalist slot; the rules refuse the rest', async () => {
+    await loop.handle(STREAM, PROGRAM, launch, context());
+    for (const team of ['a-team', 'b-team', 'c-team', 'd-team']) await loop.handle(STREAM, PROGRAM, apply(team), context());
+    await loop.handle(STREAM, PROGRAM, command('CloseApplications', {}), context());
+    await loop.handle(STREAM, PROGRAM, command('SelectFinalist', { teamId: 'a-team' }), context());
+    const racers = ['b-team', 'c-team', 'd-team'].flatMap((team) => [newLoop(store), loop].map((l) => l.handle(STREAM, PROGRAM, command('SelectFinalist', { teamId: team }), context())));
+    const settled = await Promise.allSettled(racers);
+    expect(settled.filter((s) => s.status === 'fulfilled')).toHaveLength(1);
+    for (const s of settled) if (s.status === 'rejected') expect(['FINALIST_SLOTS_FULL', 'NOT_AN_APPLICANT']).toContain((s.reason as ProgramRuleError).code);
+    const finalists = (await collect(store.readStream(STREAM))).filter((e) => e.type === 'FinalistSelected');
+    expect(finalists).toHaveLength(2);
+  });
+
+  it('reads only the events a cached state has not seen', async () => {
+    await loop.handle(STREAM, PROGRAM, launch, context());
+    for (let i = 0; i < 50; i++) await loop.handle(STREAM, PROGRAM, apply(`team-${i}`), context());
+    let read = 0;
+    const counting: EventStore = Object.create(store, {
+      readStream: { value: (id: string, options: object) => (async function* () { for await (const e of store.readStream(id, options)) { read++; yield e; } })() },
+    });
+    const warm = newLoop(counting);
+    await warm.handle(STREAM, PROGRAM, apply('first-after-start'), context());
+    expect(read).toBe(51);
+    read = 0;
+    await loop.handle(STREAM, PROGRAM, apply('from-elsewhere'), context());
+    await warm.handle(STREAM, PROGRAM, apply('second'), context());
+    expect(read).toBe(1);
+  });
+});
