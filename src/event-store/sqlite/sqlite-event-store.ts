@@ -92,18 +92,17 @@ export class SqliteEventStore implements EventStore {
    */
   private insertEvents(streamId: string, events: SerialisedEvent[], expected: ExpectedRevision): RecordedEvent[] | null {
     const recordedAt = Date.now();
-    const recorded: RecordedEvent[] = [];
-    let range = revisionRange(expected);
-    for (const event of events) {
-      const inserted = this.queries.insertIfAt(streamId, range, { ...event, recordedAt });
-      if (!inserted && recorded.length > 0) throw new Error(`stream ${streamId} moved inside an append's transaction`);
-      if (!inserted) return null;
-      const { position, revision } = inserted;
-      recorded.push({ eventId: event.eventId, streamId, revision, position, type: event.type, data: event.dataObject, metadata: event.metadataObject, recordedAt: new Date(recordedAt) });
-      range = [revision, revision];
-    }
+    const first = this.queries.insertIfAt(streamId, revisionRange(expected), { ...events[0]!, recordedAt });
+    if (!first) return null;
+    // The rest follow the first inside the same transaction, where nobody else can write: their revisions are known.
+    const recorded = events.map((event, index) => {
+      const revision = first.revision + index;
+      const position = index === 0 ? first.position : this.queries.insertAt(streamId, revision, { ...event, recordedAt });
+      return { eventId: event.eventId, streamId, revision, position, type: event.type, data: event.dataObject, metadata: event.metadataObject, recordedAt: new Date(recordedAt) };
+    });
     return recorded;
   }
+
 
   private findRecordedId(events: SerialisedEvent[]): string {
     return events.find((event) => this.queries.byEventId(event.eventId))?.eventId ?? '?';
