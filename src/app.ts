@@ -3,6 +3,9 @@ import { type INestApplication, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
+import { applySecurityHeaders } from './auth/security-headers.js';
+import { setupOpenApi } from './decisions/openapi.js';
+import { createValidationPipe } from './decisions/validation.js';
 import type { AppConfig } from './config/app-config.js';
 import { deferredJsonBody, JsonBodyInterceptor } from './http/json-body.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
@@ -16,8 +19,11 @@ export async function createApp(config: AppConfig, options: { logger?: LoggerSer
   });
   app.setGlobalPrefix('api');
   app.enableShutdownHooks();
+  applySecurityHeaders(app);
   app.use(deferredJsonBody());
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalInterceptors(new JsonBodyInterceptor());
+  app.useGlobalPipes(createValidationPipe());
+  setupOpenApi(app);
   return app;
 }

@@ -1,7 +1,9 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { Public } from '../auth/roles.decorator.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}

@@ -5,6 +5,7 @@ import { bodyParserProblem } from './problem-details.filter.js';
 import { ProblemError } from './problem.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
+const MAX_DEPTH = 32;
 const BODY_ERROR = Symbol('bodyError');
 type RequestWithBodyError = Request & { [BODY_ERROR]?: unknown };
 
@@ -32,8 +33,27 @@ export class JsonBodyInterceptor implements NestInterceptor {
     if (hasBody(request) && !request.is(['application/json', 'application/*+json'])) {
       throw new ProblemError(415, 'UNSUPPORTED_MEDIA_TYPE', 'The request body must be application/json.');
     }
+    const polluting = findPollutingKey(request.body, '');
+    if (polluting !== null) {
+      throw new ProblemError(400, 'VALIDATION_FAILED', 'The request body is not valid', {
+        errors: [{ field: polluting, message: 'keys named __proto__, constructor or prototype are not accepted' }],
+      });
+    }
     return next.handle();
   }
+}
+
+/** JSON.parse keeps `__proto__` as an own key, which later object spreads or merges would turn into a prototype. */
+function findPollutingKey(value: unknown, path: string, depth = 0): string | null {
+  if (typeof value !== 'object' || value === null) return null;
+  if (depth > MAX_DEPTH) throw new ProblemError(400, 'VALIDATION_FAILED', `The request body is nested more than ${MAX_DEPTH} levels deep.`);
+  for (const key of Object.keys(value)) {
+    const field = path ? `${path}.${key}` : key;
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype') return field;
+    const found = findPollutingKey((value as Record<string, unknown>)[key], field, depth + 1);
+    if (found !== null) return found;
+  }
+  return null;
 }
 
 function hasBody(request: Request): boolean {

@@ -1,0 +1,18 @@
+import type { CommandBus } from '@nestjs/cqrs';
+import type { Response } from 'express';
+import { DecideOnProgram, type DecisionContext, type DecisionOutcome } from '../command-handling/decide-on-program.command.js';
+import type { ProgramCommand } from '../program/program.commands.js';
+
+/**
+ * Sends the decision over the command bus and answers it: 201 when taken now, 200 when an idempotent retry replays
+ * the first outcome, the revision as ETag either way. Written to the response directly because Nest would otherwise
+ * overwrite the status with the route's fixed one.
+ */
+export async function takeDecision(commandBus: CommandBus, response: Response, command: ProgramCommand, context: DecisionContext): Promise<void> {
+  const outcome = await commandBus.execute<DecideOnProgram, DecisionOutcome>(new DecideOnProgram(command, context));
+  const { replayed, programId, revision, position, events } = outcome;
+  response
+    .status(replayed ? 200 : 201)
+    .setHeader('ETag', `"${revision}"`)
+    .json({ programId, revision, position, events: events.map(({ type, revision, position }) => ({ type, revision, position })) });
+}
