@@ -2,10 +2,12 @@
  * `npm run bench -- <name> [options]`: runs one benchmark and prints its figures. Targets are stated in the issues
  * and compared by a person reading the table, never asserted in tests.
  */
+import { runDecisionsBenchmark } from './decisions.bench.js';
 import { runStoreBenchmark } from './store.bench.js';
 
 const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   store: runStoreBenchmark,
+  decisions: runDecisionsBenchmark,
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -13,7 +13,8 @@ async function main(): Promise<void> {
   }
   const app = await createApp(config);
   await app.listen(config.port, config.host);
-  new Logger('Docket').log(`serving on http://${config.host}:${config.port}/api (event store: ${config.eventStore.kind}, data: ${config.dataDir})`);
+  const { port } = app.getHttpServer().address() as { port: number };
+  new Logger('Docket').log(`serving on http://${config.host}:${port}/api (event store: ${config.eventStore.kind}, data: ${config.dataDir})`);
 }
 
 await main();

@@ -3,6 +3,7 @@ import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/comm
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { EVENT_STORE, type EventStore } from './event-store.port.js';
+import { createEventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.js';
 import { SqliteEventStore } from './sqlite/sqlite-event-store.js';
 
 export function createEventStore(config: AppConfig): EventStore {
@@ -10,7 +11,7 @@ export function createEventStore(config: AppConfig): EventStore {
     case 'sqlite':
       return new SqliteEventStore({ filename: join(config.dataDir, 'events.sqlite'), durability: config.eventStore.durability });
     case 'eventstoredb':
-      throw new Error('the EventStoreDB adapter is not built yet');
+      return createEventStoreDbEventStore({ connectionString: config.eventStore.connectionString });
   }
 }
 

@@ -15,6 +15,7 @@ import type {
   Subscription,
 } from '../event-store.port.js';
 import { AppendSignal } from './append-signal.js';
+import { GroupCommit } from './group-commit.js';
 import { EventQueries, type EventRow } from './event-queries.js';
 import { SqliteSubscription } from './sqlite-subscription.js';
 
@@ -45,7 +46,7 @@ export class SqliteEventStore implements EventStore {
   private readonly signal = new AppendSignal();
   private readonly subscriptions = new Set<SqliteSubscription>();
   private readonly batchSize: number;
-  private readonly appendTransaction: (streamId: string, events: SerialisedEvent[], expected: ExpectedRevision) => RecordedEvent[] | null;
+  private readonly groupCommit: GroupCommit;
   private closed = false;
 
   constructor(options: SqliteEventStoreOptions) {
@@ -55,22 +56,22 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('busy_timeout = 5000');
     this.batchSize = options.readBatchSize ?? 1000;
     this.queries = new EventQueries(this.db);
-    this.appendTransaction = this.db.transaction((streamId, events, expected) => this.insertEvents(streamId, events, expected));
+    this.groupCommit = new GroupCommit(this.db, (append) => this.insertEvents(append.streamId, append.events, append.expected), () => this.signal.notify());
   }
 
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     this.assertOpen();
     const serialised = checkAppend(streamId, events, options);
     const expected = options.expectedRevision;
+    const outcome = await this.groupCommit.submit({ streamId, events: serialised, expected });
     let recorded: RecordedEvent[] | null;
-    try {
-      // One event is one autocommit statement; several are one transaction, so no append is ever torn.
-      recorded = serialised.length === 1 ? this.insertEvents(streamId, serialised, expected) : this.appendTransaction(streamId, serialised, expected);
-    } catch (error) {
-      if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw error;
+    if ('error' in outcome) {
+      if ((outcome.error as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw outcome.error;
       // Only an event id can collide (revisions are checked by the insert itself), and nothing was written.
       recorded = this.findRetriedAppend(streamId, serialised, expected);
       if (!recorded) throw new EventStoreInputError(`event id ${this.findRecordedId(serialised)} is already recorded in the log`);
+    } else {
+      recorded = outcome.recorded;
     }
     if (!recorded) {
       // A stale expectation may be a retry of an append that already succeeded: answer it as the original did.
@@ -80,7 +81,6 @@ export class SqliteEventStore implements EventStore {
         throw new WrongExpectedRevisionError(streamId, expected, actual < 0 ? 'no-stream' : actual);
       }
     }
-    this.signal.notify();
     const last = recorded[recorded.length - 1]!;
     return { nextExpectedRevision: last.revision, position: last.position, events: recorded };
   }
@@ -200,6 +200,7 @@ export class SqliteEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    this.groupCommit.flush();
     this.closed = true;
     this.db.close();
   }

@@ -1,0 +1,69 @@
+import type Database from 'better-sqlite3';
+import type { ExpectedRevision, RecordedEvent } from '../event-store.port.js';
+import type { SerialisedEvent } from '../event-store.input.js';
+
+export interface PendingAppend {
+  streamId: string;
+  events: SerialisedEvent[];
+  expected: ExpectedRevision;
+}
+
+/** What became of one append of a batch: its events, null when the stream was not as expected, or its error. */
+export type AppendOutcome = { recorded: RecordedEvent[] | null } | { error: unknown };
+
+/**
+ * Commits the appends that arrive within one turn of the event loop together: one transaction, one fsync. Each
+ * append runs in a savepoint of its own (better-sqlite3 nests transactions as savepoints), so one that fails or
+ * finds its stream moved leaves the others untouched, and none is ever torn. An append is acknowledged only after
+ * the commit that holds it; with `synchronous=FULL` that commit is on disk. Under concurrent load this turns many
+ * fsyncs into one; alone, an append waits for nothing but the next tick.
+ */
+export class GroupCommit {
+  private queue: Array<{ append: PendingAppend; settle: (outcome: AppendOutcome) => void }> = [];
+  private scheduled = false;
+  private readonly commitBatch: (batch: PendingAppend[]) => AppendOutcome[];
+
+  constructor(
+    db: Database.Database,
+    insert: (append: PendingAppend) => RecordedEvent[] | null,
+    private readonly afterCommit: () => void,
+  ) {
+    const inSavepoint = db.transaction(insert);
+    this.commitBatch = db.transaction((batch: PendingAppend[]) =>
+      batch.map((append): AppendOutcome => {
+        try {
+          return { recorded: inSavepoint(append) };
+        } catch (error) {
+          return { error };
+        }
+      }),
+    );
+  }
+
+  submit(append: PendingAppend): Promise<AppendOutcome> {
+    return new Promise((settle) => {
+      this.queue.push({ append, settle });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Commits whatever is waiting now. */
+  flush(): void {
+    this.scheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+    let outcomes: AppendOutcome[];
+    try {
+      outcomes = this.commitBatch(batch.map((item) => item.append));
+    } catch (error) {
+      // The commit itself failed (disk full, I/O error): nothing of the batch was written.
+      outcomes = batch.map(() => ({ error }));
+    }
+    if (outcomes.some((outcome) => 'recorded' in outcome && outcome.recorded)) this.afterCommit();
+    batch.forEach((item, i) => item.settle(outcomes[i]!));
+  }
+}
