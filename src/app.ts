@@ -1,8 +1,9 @@
 import 'reflect-metadata';
-import { type INestApplication, type LoggerService } from '@nestjs/common';
+import { type INestApplication, Logger, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
+import { loadAuthTokens } from './auth/auth-tokens.js';
 import { applySecurityHeaders } from './auth/security-headers.js';
 import { setupOpenApi } from './decisions/openapi.js';
 import { createValidationPipe } from './decisions/validation.js';
@@ -12,7 +13,8 @@ import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 
 /** Builds the HTTP application for a configuration; `main.ts` and the end-to-end tests both start it this way. */
 export async function createApp(config: AppConfig, options: { logger?: LoggerService | false } = {}): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+  const tokens = loadAuthTokens(config, options.logger === false ? { log: () => undefined, warn: () => undefined } : new Logger('Auth'));
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, tokens), {
     logger: options.logger,
     bodyParser: false,
     abortOnError: false,

@@ -6,10 +6,12 @@ import { EligibilityController } from './eligibility.controller.js';
 import { RoundsController } from './rounds.controller.js';
 import { WildcardController } from './wildcard.controller.js';
 
+export const DECISION_CONTROLLERS = [ApplicationsController, RoundsController, EligibilityController, WildcardController];
+
 /** The HTTP face of the decisions, and the one handler every decision reaches through the command bus. */
 @Module({
   imports: [CqrsModule],
-  controllers: [ApplicationsController, RoundsController, EligibilityController, WildcardController],
+  controllers: DECISION_CONTROLLERS,
   providers: [DecideOnProgramHandler, { provide: CLOCK, useValue: { now: () => new Date() } }],
 })
 export class DecisionsModule {}

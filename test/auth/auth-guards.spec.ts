@@ -6,6 +6,7 @@ import { Controller, Get, type INestApplication, type LoggerService } from '@nes
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
 import type { AuthorisedActor } from '../../src/auth/actor.js';
+import { loadAuthTokens } from '../../src/auth/auth-tokens.js';
 import { AuthModule } from '../../src/auth/auth.module.js';
 import { CurrentActor } from '../../src/auth/current-actor.decorator.js';
 import { Public, Roles } from '../../src/auth/roles.decorator.js';
@@ -74,7 +75,7 @@ function configWith(overrides: Partial<AppConfig>): AppConfig {
 
 async function startApp(overrides: Partial<AppConfig> = {}, { docs = false, logger = silentLogger } = {}) {
   const moduleRef = await Test.createTestingModule({
-    imports: [ConfigModule.forRoot(configWith(overrides)), AuthModule],
+    imports: [ConfigModule.forRoot(configWith(overrides)), AuthModule.forRoot(loadAuthTokens(configWith(overrides), logger))],
     controllers: [ThingsController, ForgottenController],
   })
     .setLogger(logger)

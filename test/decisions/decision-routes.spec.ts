@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, CqrsModule, type ICommandHandler } from '@nestjs/cqrs';
 import type { NextFunction, Request, Response } from 'express';
 import request from 'supertest';
 import { attachAuthorisedActor } from '../../src/auth/current-actor.decorator.js';
@@ -11,7 +11,7 @@ import { DecideOnProgram, type DecisionOutcome } from '../../src/command-handlin
 import { ApplicationsController } from '../../src/decisions/applications.controller.js';
 import { requestFingerprint } from '../../src/decisions/decision-context.js';
 import { DECISION_ROUTES } from '../../src/decisions/decision-endpoint.decorator.js';
-import { DecisionsModule } from '../../src/decisions/decisions.module.js';
+import { DECISION_CONTROLLERS } from '../../src/decisions/decisions.module.js';
 import { EligibilityController } from '../../src/decisions/eligibility.controller.js';
 import { buildOpenApiDocument, setupOpenApi } from '../../src/decisions/openapi.js';
 import { RoundsController } from '../../src/decisions/rounds.controller.js';
@@ -37,7 +37,7 @@ class RecordingHandler implements ICommandHandler<DecideOnProgram, DecisionOutco
   }
 }
 
-@Module({ imports: [DecisionsModule], providers: [RecordingHandler] })
+@Module({ imports: [CqrsModule.forRoot()], controllers: DECISION_CONTROLLERS, providers: [RecordingHandler] })
 class SliceModule {}
 
 let app: INestApplication;
