@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { EventStore, NewEvent } from '../src/event-store/event-store.port.js';
+import { EventStoreDbEventStore } from '../src/event-store/eventstoredb/eventstoredb-event-store.js';
 import { SqliteEventStore, type SqliteDurability } from '../src/event-store/sqlite/sqlite-event-store.js';
+import { EventStoreDbTestServer } from '../test/support/eventstoredb-test-server/eventstoredb-test-server.js';
 import { tempDir } from '../test/support/temp-dir.js';
 import { formatRate, measure, printTable, trackPeakMemory, type Measurement } from './measure.js';
 
@@ -20,13 +22,19 @@ const payload = () => ({
 const metadata = () => ({ actor: { id: 'kim.official', role: 'official' }, reason: 'benchmark', commandId: randomUUID(), occurredAt: new Date().toISOString() });
 const newEvent = (): NewEvent => ({ eventId: randomUUID(), type: 'BenchmarkRecorded', data: payload(), metadata: metadata() });
 
+interface Workload {
+  singleAppends: number;
+  batches: number;
+}
+
 /** (a) single-event appends, each its own durable commit; (b) 100-event appends; (c) reading the whole log. */
-export async function benchmarkAdapter(label: string, store: EventStore): Promise<Measurement[]> {
+export async function benchmarkAdapter(label: string, store: EventStore, { singleAppends: SINGLE_APPENDS, batches: BATCHES }: Workload): Promise<Measurement[]> {
   const revisions = new Array<number>(STREAMS).fill(-1);
   const append = async (stream: number, events: NewEvent[]) => {
     const expected = revisions[stream]! < 0 ? 'no-stream' : revisions[stream]!;
     revisions[stream] = (await store.append(`bench-${stream}`, events, { expectedRevision: expected })).nextExpectedRevision;
   };
+  const total = SINGLE_APPENDS + BATCHES * BATCH_SIZE;
   const single = await measure(`${label}: single-event appends (events/s)`, SINGLE_APPENDS, async () => {
     for (let i = 0; i < SINGLE_APPENDS; i++) await append(i % STREAMS, [newEvent()]);
   });
@@ -34,7 +42,6 @@ export async function benchmarkAdapter(label: string, store: EventStore): Promis
     for (let i = 0; i < BATCHES; i++) await append(i % STREAMS, Array.from({ length: BATCH_SIZE }, newEvent));
   });
   let read = 0;
-  const total = SINGLE_APPENDS + BATCHES * BATCH_SIZE;
   const readAll = await measure(`${label}: read the whole log (events/s)`, total, async () => {
     for await (const event of store.readAll()) if (event.data) read++;
   });
@@ -93,21 +100,36 @@ export async function runStoreBenchmark(args: string[]): Promise<void> {
   const dir = tempDir('docket-bench-');
   const sqlite = new SqliteEventStore({ filename: join(dir.path, 'events.sqlite'), durability });
   const memory = trackPeakMemory();
-  const adapter = await benchmarkAdapter('SQLite adapter', sqlite);
+  const adapter = await benchmarkAdapter('SQLite adapter', sqlite, { singleAppends: SINGLE_APPENDS, batches: BATCHES });
   report(adapter, memory.stop());
   await sqlite.close();
   dir.remove();
 
   for (const extra of await extraAdapters()) {
     const memory = trackPeakMemory();
-    const measurements = await benchmarkAdapter(extra.label, extra.store);
+    const measurements = await benchmarkAdapter(extra.label, extra.store, extra.workload);
     report(measurements, memory.stop());
     await extra.dispose();
   }
   printTable('event store', rows);
 }
 
-/** Other adapters to measure beside SQLite (the EventStoreDB adapter joins here). */
-async function extraAdapters(): Promise<Array<{ label: string; store: EventStore; dispose(): Promise<void> }>> {
-  return [];
+/**
+ * The EventStoreDB adapter against the protocol-level test server (in this process, over loopback gRPC): it
+ * measures our adapter, the client and the gRPC path, not EventStoreDB. A tenth of the SQLite workload.
+ */
+async function extraAdapters(): Promise<Array<{ label: string; store: EventStore; workload: Workload; dispose(): Promise<void> }>> {
+  const server = await EventStoreDbTestServer.start();
+  const store = new EventStoreDbEventStore({ connectionString: server.connectionString });
+  return [
+    {
+      label: 'EventStoreDB adapter vs protocol-level test server (not EventStoreDB)',
+      store,
+      workload: { singleAppends: SINGLE_APPENDS / 10, batches: BATCHES / 10 },
+      dispose: async () => {
+        await store.close();
+        await server.stop();
+      },
+    },
+  ];
 }

@@ -22,13 +22,16 @@ export class GroupCommit {
   private queue: Array<{ append: PendingAppend; settle: (outcome: AppendOutcome) => void }> = [];
   private scheduled = false;
   private readonly commitBatch: (batch: PendingAppend[]) => AppendOutcome[];
+  private readonly commitOne: (append: PendingAppend) => RecordedEvent[] | null;
 
   constructor(
     db: Database.Database,
     insert: (append: PendingAppend) => RecordedEvent[] | null,
     private readonly afterCommit: () => void,
   ) {
-    const inSavepoint = db.transaction(insert);
+    // Alone in its batch, an append needs no savepoint: if it fails, the whole transaction is its own.
+    this.commitOne = db.transaction(insert);
+    const inSavepoint = this.commitOne;
     this.commitBatch = db.transaction((batch: PendingAppend[]) =>
       batch.map((append): AppendOutcome => {
         try {
@@ -38,6 +41,15 @@ export class GroupCommit {
         }
       }),
     );
+  }
+
+  private commitAlone(append: PendingAppend): AppendOutcome {
+    try {
+      return { recorded: this.commitOne(append) };
+    } catch (error) {
+      if (isCommitFailure(error)) throw error;
+      return { error };
+    }
   }
 
   submit(append: PendingAppend): Promise<AppendOutcome> {
@@ -58,7 +70,7 @@ export class GroupCommit {
     if (batch.length === 0) return;
     let outcomes: AppendOutcome[];
     try {
-      outcomes = this.commitBatch(batch.map((item) => item.append));
+      outcomes = batch.length === 1 ? [this.commitAlone(batch[0]!.append)] : this.commitBatch(batch.map((item) => item.append));
     } catch (error) {
       // The commit itself failed (disk full, I/O error): nothing of the batch was written.
       outcomes = batch.map(() => ({ error }));
@@ -66,4 +78,10 @@ export class GroupCommit {
     if (outcomes.some((outcome) => 'recorded' in outcome && outcome.recorded)) this.afterCommit();
     batch.forEach((item, i) => item.settle(outcomes[i]!));
   }
+}
+
+/** An error of the commit itself, as opposed to one of the append's own statements (a constraint, say). */
+function isCommitFailure(error: unknown): boolean {
+  const code = (error as { code?: string }).code ?? '';
+  return code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_FULL') || code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_CORRUPT');
 }
