@@ -29,9 +29,11 @@ export class GroupCommit {
     insert: (append: PendingAppend) => RecordedEvent[] | null,
     private readonly afterCommit: () => void,
   ) {
-    // Alone in its batch, an append needs no savepoint: if it fails, the whole transaction is its own.
-    this.commitOne = db.transaction(insert);
-    const inSavepoint = this.commitOne;
+    const inTransaction = db.transaction(insert);
+    // Alone in its batch, an append needs no savepoint: if it fails, the whole transaction is its own. A single
+    // event is a single INSERT, atomic as an autocommit statement without BEGIN and COMMIT around it.
+    this.commitOne = (append) => (append.events.length === 1 ? insert(append) : inTransaction(append));
+    const inSavepoint = inTransaction;
     this.commitBatch = db.transaction((batch: PendingAppend[]) =>
       batch.map((append): AppendOutcome => {
         try {
