@@ -103,7 +103,9 @@ export interface EventStore {
   /**
    * Appends events to one stream atomically. Throws `WrongExpectedRevisionError` when the stream is not as expected.
    * Appending the very same event ids again at the same expected revision returns the original result and writes
-   * nothing. Throws `EventStoreInputError` before writing anything when the input is not acceptable.
+   * nothing. Throws `EventStoreInputError` before writing anything when the input is not acceptable. Whether an event
+   * id already recorded elsewhere in the log is refused is the adapter's: SQLite refuses it, EventStoreDB writes it;
+   * callers derive ids from command ids, so neither happens in Docket.
    */
   append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
   /** Streams one stream's events; an unknown stream yields nothing. */
