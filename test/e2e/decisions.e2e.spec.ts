@@ -97,6 +97,21 @@ describeOnEachStore('decisions over HTTP', (app) => {
     expect(await streamOf(programId)).toHaveLength(2);
   });
 
+  it('keeps idempotency keys across a restart, because they live in the programme stream', async () => {
+    const programId = 'keys-survive-restarts';
+    await http().post('/api/programs', launchBody(programId));
+    const headers = { 'idempotency-key': 'apply-lg-1' };
+    const first = await http().post(`/api/programs/${programId}/applications`, application('lg-ai-research'), { headers });
+    expect(first.status).toBe(201);
+    await app().restart();
+    const again = await http().post(`/api/programs/${programId}/applications`, application('lg-ai-research'), { headers });
+    expect(again).toMatchObject({ status: 200, body: first.body });
+    expect(again.headers.get('etag')).toBe(first.headers.get('etag'));
+    const reused = await http().post(`/api/programs/${programId}/applications`, application('upstage'), { headers });
+    expect(reused).toMatchObject({ status: 409, body: { code: 'IDEMPOTENCY_KEY_REUSED' } });
+    expect(await streamOf(programId)).toHaveLength(2);
+  });
+
   it('stores nothing under the key of a refused request', async () => {
     const programId = 'refused-keys';
     await http().post('/api/programs', launchBody(programId));

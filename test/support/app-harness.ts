@@ -17,7 +17,7 @@ export interface RunningApp {
   eventStoreDb: EventStoreDbTestServer | null;
 }
 
-export async function startApp(store: StoreKind, env: Record<string, string> = {}): Promise<RunningApp & { stop(): Promise<void> }> {
+export async function startApp(store: StoreKind, env: Record<string, string> = {}): Promise<RunningApp & { restart(): Promise<void>; stop(): Promise<void> }> {
   const data = tempDir('docket-e2e-');
   const eventStoreDb = store === 'eventstoredb' ? await EventStoreDbTestServer.start() : null;
   const config = loadConfig({
@@ -26,27 +26,32 @@ export async function startApp(store: StoreKind, env: Record<string, string> = {
     ...(eventStoreDb ? { EVENTSTORE_CONNECTION_STRING: eventStoreDb.connectionString } : {}),
     ...env,
   });
-  const app = await createApp(config, { logger: false });
-  await app.listen(0, '127.0.0.1');
-  const address = app.getHttpServer().address() as { port: number };
-  return {
-    store,
-    baseUrl: `http://127.0.0.1:${address.port}`,
-    app,
-    eventStoreDb,
+  const listen = async () => {
+    const app = await createApp(config, { logger: false });
+    await app.listen(0, '127.0.0.1');
+    const address = app.getHttpServer().address() as { port: number };
+    return { app, baseUrl: `http://127.0.0.1:${address.port}` };
+  };
+  const running = { store, eventStoreDb, ...(await listen()) };
+  return Object.assign(running, {
+    /** A new process, as far as the app can tell: the same data folder and store, nothing kept in memory. */
+    async restart() {
+      await running.app.close();
+      Object.assign(running, await listen());
+    },
     async stop() {
-      await app.close();
+      await running.app.close();
       await eventStoreDb?.stop();
       data.remove();
     },
-  };
+  });
 }
 
 /**
  * Declares an end-to-end suite once and runs it on every event store, with the same assertions: each feature is
  * shown on both stores from its first day.
  */
-export function describeOnEachStore(title: string, body: (app: () => RunningApp) => void): void {
+export function describeOnEachStore(title: string, body: (app: () => RunningApp & { restart(): Promise<void> }) => void): void {
   for (const store of STORE_KINDS) {
     describe(`${title} [${store}]`, () => {
       let running: Awaited<ReturnType<typeof startApp>>;
