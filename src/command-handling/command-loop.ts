@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
-import { WrongExpectedRevisionError } from '../event-store/event-store.errors.js';
+import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../event-store/event-store.errors.js';
 import type { EventStore, NewEvent, RecordedEvent } from '../event-store/event-store.port.js';
 import type { JsonObject } from '../event-store/json.js';
 import { ProblemError } from '../http/problem.js';
@@ -25,6 +25,7 @@ export interface Clock {
 /** Namespace of the UUID v5 event ids derived from command ids. */
 const EVENT_ID_NAMESPACE = '6f1d8a52-3c0e-4f3a-9a57-3f3d6c1e2b90';
 const MAX_ATTEMPTS = 8;
+const OUTAGE_ATTEMPTS = 4;
 
 /**
  * The one read–fold–decide–append–retry loop every decision goes through.
@@ -52,7 +53,11 @@ export class CommandLoop<Command, Event extends { type: string; data: JsonObject
   }
 
   private async decideWithRetries(streamId: string, programId: string, command: Command, context: DecisionContext): Promise<DecisionOutcome> {
-    const commandId = context.idempotency ? uuidv5(`${streamId}\n${context.idempotency.key}`, EVENT_ID_NAMESPACE) : randomUUID();
+    // A keyed command's id derives from the key and the request's fingerprint: the same request sent twice makes the
+    // same event ids (so the store sees a retry), while another request under the same key cannot pass for it.
+    const commandId = context.idempotency
+      ? uuidv5(`${streamId}\n${context.idempotency.key}\n${context.idempotency.fingerprint}`, EVENT_ID_NAMESPACE)
+      : randomUUID();
     const occurredAt = context.effectiveAt ? new Date(context.effectiveAt).toISOString() : this.clock.now().toISOString();
     for (let attempt = 1; ; attempt++) {
       const snapshot = await this.catchUp(streamId);
@@ -71,14 +76,33 @@ export class CommandLoop<Command, Event extends { type: string; data: JsonObject
         metadata,
       }));
       try {
-        const result = await this.store.append(streamId, events, { expectedRevision: snapshot.revision < 0 ? 'no-stream' : snapshot.revision });
+        const result = await this.appendSurvivingOutages(streamId, events, snapshot.revision < 0 ? 'no-stream' : snapshot.revision);
         const next = this.fold(snapshot, result.events);
         this.cache.set(streamId, next);
-        return outcome(programId, result.events, false);
+        // The store found these very events recorded already: another process took this keyed request first.
+        return outcome(programId, result.events, result.alreadyRecorded === true);
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw error;
         // Another writer got there first: back off a little (jittered) and decide again on the new state.
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 2 ** attempt));
+      }
+    }
+  }
+
+  /**
+   * An append that failed as unavailable may still have been written; the same events at the same expected revision
+   * are idempotent on every store, so it is retried as it is rather than handed back to a client that might retry a
+   * decision without a key and take it twice.
+   */
+  private async appendSurvivingOutages(streamId: string, events: NewEvent[], expectedRevision: number | 'no-stream') {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await this.store.append(streamId, events, { expectedRevision });
+        // Found recorded on a second attempt, the events are most likely this decision's own first attempt's.
+        return attempt > 1 ? { ...result, alreadyRecorded: false } : result;
+      } catch (error) {
+        if (!(error instanceof EventStoreUnavailableError) || attempt >= OUTAGE_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
       }
     }
   }

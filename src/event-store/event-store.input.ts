@@ -39,8 +39,9 @@ function checkRevision(name: string, value: unknown): void {
 
 function checkPosition(name: string, value: unknown): void {
   if (value === 'start' || value === 'end' || value === undefined) return;
-  if (typeof value !== 'bigint' || value < 0n || value > 0xffff_ffff_ffff_ffffn) {
-    throw new EventStoreInputError(`${name} must be 'start', 'end' or a non-negative 64-bit bigint`);
+  // Signed 64-bit: what SQLite stores, and far beyond any log EventStoreDB will write.
+  if (typeof value !== 'bigint' || value < 0n || value > 0x7fff_ffff_ffff_ffffn) {
+    throw new EventStoreInputError(`${name} must be 'start', 'end' or a bigint from 0 to 2^63-1`);
   }
 }
 

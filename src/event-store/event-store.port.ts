@@ -48,6 +48,11 @@ export interface AppendResult {
   /** Global position of the last appended event. */
   position: bigint;
   events: RecordedEvent[];
+  /**
+   * True when the events were found recorded already (an idempotent retry) and nothing was written. Adapters that
+   * cannot tell (EventStoreDB answers a retry exactly like the first append) leave it undefined.
+   */
+  alreadyRecorded?: boolean;
 }
 
 export interface ReadStreamOptions {

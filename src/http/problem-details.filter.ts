@@ -59,7 +59,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (bodyError) return bodyError;
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      const code = status === 404 ? 'NOT_FOUND' : status === 405 ? 'METHOD_NOT_ALLOWED' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL_ERROR';
+      // Nest's own 400s (a path segment that is not valid percent-encoding, say) are bad parameters to API.md.
+      const code = status === 404 ? 'NOT_FOUND' : status === 405 ? 'METHOD_NOT_ALLOWED' : status === 400 ? 'VALIDATION_FAILED' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL_ERROR';
       return new ProblemError(status, code, status === 404 ? 'There is no such resource.' : exception.message);
     }
     return new ProblemError(500, 'INTERNAL_ERROR', 'The server failed to handle the request; it has been logged.');

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { CommandLoop } from '../../src/command-handling/command-loop.js';
 import type { DecisionContext } from '../../src/command-handling/decide-on-program.command.js';
+import { EventStoreUnavailableError } from '../../src/event-store/event-store.errors.js';
 import type { EventStore } from '../../src/event-store/event-store.port.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { ProblemError } from '../../src/http/problem.js';
@@ -119,11 +120,24 @@ describe('the command loop', () => {
       expect(await collect(store.readStream(STREAM))).toHaveLength(2);
     });
 
-    it('write concurrent identical requests from several processes once: the store sees the same event ids', async () => {
+    it('apply concurrent identical requests from several processes once: the store sees the same event ids', async () => {
       await loop.handle(STREAM, PROGRAM, launch, context());
       const processes = Array.from({ length: 4 }, () => newLoop(store));
       const outcomes = await Promise.all(processes.map((p) => p.handle(STREAM, PROGRAM, apply('upstage'), keyed('k-1'))));
       expect(new Set(outcomes.map((o) => o.position)).size).toBe(1);
+      expect(outcomes.filter((o) => !o.replayed)).toHaveLength(1);
+      expect(await collect(store.readStream(STREAM))).toHaveLength(2);
+    });
+
+    it('refuse another request under the same key sent to another process at the same moment', async () => {
+      await loop.handle(STREAM, PROGRAM, launch, context());
+      const settled = await Promise.allSettled([
+        newLoop(store).handle(STREAM, PROGRAM, apply('upstage'), keyed('k-1', 'f-upstage')),
+        newLoop(store).handle(STREAM, PROGRAM, apply('lg-ai-research'), keyed('k-1', 'f-lg')),
+      ]);
+      expect(settled.filter((s) => s.status === 'fulfilled')).toHaveLength(1);
+      const refused = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      expect(refused?.reason).toMatchObject({ status: 409, code: 'IDEMPOTENCY_KEY_REUSED' });
       expect(await collect(store.readStream(STREAM))).toHaveLength(2);
     });
 
@@ -159,6 +173,23 @@ describe('the command loop', () => {
     for (const s of settled) if (s.status === 'rejected') expect(['FINALIST_SLOTS_FULL', 'NOT_AN_APPLICANT']).toContain((s.reason as ProgramRuleError).code);
     const finalists = (await collect(store.readStream(STREAM))).filter((e) => e.type === 'FinalistSelected');
     expect(finalists).toHaveLength(2);
+  });
+
+  it('retries an append the store could not confirm, with the same events, so the decision is taken once', async () => {
+    await loop.handle(STREAM, PROGRAM, launch, context());
+    let failures = 1;
+    const flaky: EventStore = Object.create(store, {
+      append: {
+        value: async (...args: Parameters<EventStore['append']>) => {
+          const result = await store.append(...args);
+          if (failures-- > 0) throw new EventStoreUnavailableError('the answer was lost');
+          return result;
+        },
+      },
+    });
+    const outcome = await newLoop(flaky).handle(STREAM, PROGRAM, apply('upstage'), context());
+    expect(outcome).toMatchObject({ revision: 1, replayed: false });
+    expect(await collect(store.readStream(STREAM))).toHaveLength(2);
   });
 
   it('reads only the events a cached state has not seen', async () => {

@@ -183,6 +183,7 @@ describeOnEachStore('decisions over HTTP', (app) => {
       ['over 64 KiB', http().post(path, { ...application('upstage'), members: Array.from({ length: 40 }, () => 'm'.repeat(1990)) }), 413, 'PAYLOAD_TOO_LARGE'],
       ['not JSON', http().request('POST', path, { rawBody: 'teamId=upstage', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
       ['bad path parameter', http().post('/api/programs/NO/applications', application('upstage')), 400, 'VALIDATION_FAILED'],
+      ['broken percent-encoding in the path', http().post('/api/programs/%E0%A4%A/applications', application('upstage')), 400, 'VALIDATION_FAILED'],
       ['round out of range', http().post(`/api/programs/${programId}/rounds/101/close`, { reason: 'x' }), 400, 'VALIDATION_FAILED'],
       ['bad effective time', http().post(path, { ...application('upstage'), effectiveAt: '2026-01-15 10:00' }), 400, 'VALIDATION_FAILED'],
       ['bad If-Match', http().request('POST', path, { body: application('upstage'), headers: { 'if-match': 'yesterday' } }), 400, 'VALIDATION_FAILED'],

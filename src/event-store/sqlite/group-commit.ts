@@ -39,6 +39,9 @@ export class GroupCommit {
         try {
           return { recorded: inSavepoint(append) };
         } catch (error) {
+          // A failure of the transaction itself (SQLite may already have rolled it back) fails the whole batch;
+          // going on would commit the rest of the batch piecemeal, outside the transaction.
+          if (isCommitFailure(error) || !db.inTransaction) throw error;
           return { error };
         }
       }),
@@ -85,5 +88,5 @@ export class GroupCommit {
 /** An error of the commit itself, as opposed to one of the append's own statements (a constraint, say). */
 function isCommitFailure(error: unknown): boolean {
   const code = (error as { code?: string }).code ?? '';
-  return code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_FULL') || code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_CORRUPT');
+  return /^SQLITE_(IOERR|FULL|BUSY|LOCKED|NOMEM|CORRUPT|CANTOPEN)/.test(code);
 }

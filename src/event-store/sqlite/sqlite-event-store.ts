@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { EventStoreInputError, WrongExpectedRevisionError } from '../event-store.errors.js';
+import { EventStoreInputError, EventStoreUnavailableError, WrongExpectedRevisionError } from '../event-store.errors.js';
 import { checkAppend, checkReadAll, checkReadStream, checkSubscribe, type SerialisedEvent } from '../event-store.input.js';
 import type {
   AppendOptions,
@@ -64,25 +64,23 @@ export class SqliteEventStore implements EventStore {
     const serialised = checkAppend(streamId, events, options);
     const expected = options.expectedRevision;
     const outcome = await this.groupCommit.submit({ streamId, events: serialised, expected });
-    let recorded: RecordedEvent[] | null;
+    if ('recorded' in outcome && outcome.recorded) return appendResult(outcome.recorded, false);
+    // Refused, or failed: it may be the retry of an append that succeeded (or a batch that failed after all), so
+    // look for its events where its expectation puts them before saying no.
+    this.assertOpen();
+    const retried = this.findRetriedAppend(streamId, serialised, expected);
+    if (retried) return appendResult(retried, true);
     if ('error' in outcome) {
-      if ((outcome.error as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw outcome.error;
-      // Only an event id can collide (revisions are checked by the insert itself), and nothing was written.
-      recorded = this.findRetriedAppend(streamId, serialised, expected);
-      if (!recorded) throw new EventStoreInputError(`event id ${this.findRecordedId(serialised)} is already recorded in the log`);
-    } else {
-      recorded = outcome.recorded;
-    }
-    if (!recorded) {
-      // A stale expectation may be a retry of an append that already succeeded: answer it as the original did.
-      recorded = this.findRetriedAppend(streamId, serialised, expected);
-      if (!recorded) {
-        const actual = this.queries.streamRevision(streamId);
-        throw new WrongExpectedRevisionError(streamId, expected, actual < 0 ? 'no-stream' : actual);
+      const code = (outcome.error as { code?: string }).code ?? '';
+      // Only an event id can collide here: revisions are checked by the insert itself.
+      if (code === 'SQLITE_CONSTRAINT_UNIQUE') throw new EventStoreInputError(`event id ${this.findRecordedId(serialised)} is already recorded in the log`);
+      if (/^SQLITE_(BUSY|LOCKED|IOERR|FULL|NOMEM|CANTOPEN)/.test(code)) {
+        throw new EventStoreUnavailableError(`the embedded event store cannot write now (${code})`, { cause: outcome.error });
       }
+      throw outcome.error;
     }
-    const last = recorded[recorded.length - 1]!;
-    return { nextExpectedRevision: last.revision, position: last.position, events: recorded };
+    const actual = this.queries.streamRevision(streamId);
+    throw new WrongExpectedRevisionError(streamId, expected, actual < 0 ? 'no-stream' : actual);
   }
 
   /**
@@ -173,9 +171,13 @@ export class SqliteEventStore implements EventStore {
       filter: options.filter,
       batchSize: this.batchSize,
       signal: this.signal,
-      fetch: (position, limit, filter) => {
+      fetch: (after, limit, filter) => {
         if (this.closed) throw new Error('the event store was closed');
-        return this.queries.allPage(position + 1n, true, limit, filter).map(toRecorded);
+        const head = this.queries.headPosition() ?? 0n;
+        const events = this.queries.allPage(after + 1n, true, limit, filter).map(toRecorded);
+        // A short page has seen everything up to the head (positions are commit order), so a filtered subscriber
+        // need not scan those events again after the next commit.
+        return { events, scannedTo: events.length < limit && head > after ? head : (events.at(-1)?.position ?? after) };
       },
       onClose: () => this.subscriptions.delete(subscription),
     });
@@ -211,6 +213,11 @@ export class SqliteEventStore implements EventStore {
 }
 
 /** The revisions of the stream's last event (-1: no stream) that satisfy an expectation, as an inclusive range. */
+function appendResult(recorded: RecordedEvent[], alreadyRecorded: boolean): AppendResult {
+  const last = recorded[recorded.length - 1]!;
+  return { nextExpectedRevision: last.revision, position: last.position, events: recorded, ...(alreadyRecorded ? { alreadyRecorded } : {}) };
+}
+
 function revisionRange(expected: ExpectedRevision): [number, number] {
   switch (expected) {
     case 'any':

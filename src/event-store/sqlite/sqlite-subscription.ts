@@ -6,7 +6,8 @@ interface SqliteSubscriptionOptions {
   filter: EventFilter | undefined;
   batchSize: number;
   signal: AppendSignal;
-  fetch(after: bigint, limit: number, filter: EventFilter | undefined): RecordedEvent[];
+  /** The next events after `after`, and how far the log was looked at (where the next fetch may start). */
+  fetch(after: bigint, limit: number, filter: EventFilter | undefined): { events: RecordedEvent[]; scannedTo: bigint };
   onClose(): void;
 }
 
@@ -29,8 +30,9 @@ export class SqliteSubscription implements Subscription {
     try {
       while (!this.closed) {
         const wake = this.options.signal.next();
-        const events = this.options.fetch(after, this.options.batchSize, this.options.filter);
+        const { events, scannedTo } = this.options.fetch(after, this.options.batchSize, this.options.filter);
         if (events.length === 0) {
+          after = scannedTo;
           await Promise.race([wake, new Promise<void>((resolve) => (this.wakeOnClose = resolve))]);
           continue;
         }
@@ -39,6 +41,7 @@ export class SqliteSubscription implements Subscription {
           after = event.position;
           yield event;
         }
+        after = scannedTo > after ? scannedTo : after;
       }
     } finally {
       this.closed = true;
