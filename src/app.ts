@@ -8,7 +8,7 @@ import { applySecurityHeaders } from './auth/security-headers.js';
 import { setupOpenApi } from './decisions/openapi.js';
 import { createValidationPipe } from './decisions/validation.js';
 import type { AppConfig } from './config/app-config.js';
-import { deferredJsonBody, JsonBodyInterceptor } from './http/json-body.js';
+import { deferredJsonBody } from './http/json-body.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 
 /** Builds the HTTP application for a configuration; `main.ts` and the end-to-end tests both start it this way. */
@@ -24,7 +24,6 @@ export async function createApp(config: AppConfig, options: { logger?: LoggerSer
   applySecurityHeaders(app);
   app.use(deferredJsonBody());
   app.useGlobalFilters(new ProblemDetailsFilter());
-  app.useGlobalInterceptors(new JsonBodyInterceptor());
   app.useGlobalPipes(createValidationPipe());
   setupOpenApi(app);
   return app;

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { v5 as uuidv5 } from 'uuid';
+import { createHash, randomUUID } from 'node:crypto';
 import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../event-store/event-store.errors.js';
 import type { EventStore, NewEvent, RecordedEvent } from '../event-store/event-store.port.js';
 import type { JsonObject } from '../event-store/json.js';
@@ -26,6 +25,19 @@ export interface Clock {
 const EVENT_ID_NAMESPACE = '6f1d8a52-3c0e-4f3a-9a57-3f3d6c1e2b90';
 const MAX_ATTEMPTS = 8;
 const OUTAGE_ATTEMPTS = 4;
+const EVENT_ID_NAMESPACE_BYTES = Buffer.from(EVENT_ID_NAMESPACE.replaceAll('-', ''), 'hex');
+
+/**
+ * UUID v5 (RFC 9562: SHA-1 of namespace and name, version and variant bits set), the same ids as `uuid`'s v5, which
+ * converts the name to bytes in JavaScript and cost about 2% of the server's CPU under the decisions benchmark.
+ */
+function uuidv5(name: string): string {
+  const hash = createHash('sha1').update(EVENT_ID_NAMESPACE_BYTES).update(name, 'utf8').digest();
+  hash[6] = (hash[6]! & 0x0f) | 0x50;
+  hash[8] = (hash[8]! & 0x3f) | 0x80;
+  const hex = hash.toString('hex', 0, 16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
 
 /**
  * The one read–fold–decide–append–retry loop every decision goes through.
@@ -56,7 +68,7 @@ export class CommandLoop<Command, Event extends { type: string; data: JsonObject
     // A keyed command's id derives from the key and the request's fingerprint: the same request sent twice makes the
     // same event ids (so the store sees a retry), while another request under the same key cannot pass for it.
     const commandId = context.idempotency
-      ? uuidv5(`${streamId}\n${context.idempotency.key}\n${context.idempotency.fingerprint}`, EVENT_ID_NAMESPACE)
+      ? uuidv5(`${streamId}\n${context.idempotency.key}\n${context.idempotency.fingerprint}`)
       : randomUUID();
     const occurredAt = context.effectiveAt ? new Date(context.effectiveAt).toISOString() : this.clock.now().toISOString();
     for (let attempt = 1; ; attempt++) {
@@ -70,7 +82,7 @@ export class CommandLoop<Command, Event extends { type: string; data: JsonObject
       const decided = this.decider.decide(command, snapshot.state);
       const metadata = eventMetadata(context, commandId, occurredAt);
       const events: NewEvent[] = decided.map((event, index) => ({
-        eventId: uuidv5(`${commandId}/${index}`, EVENT_ID_NAMESPACE),
+        eventId: uuidv5(`${commandId}/${index}`),
         type: event.type,
         data: event.data,
         metadata,

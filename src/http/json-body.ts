@@ -1,6 +1,5 @@
-import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import type { Observable } from 'rxjs';
 import { bodyParserProblem } from './problem-details.filter.js';
 import { ProblemError } from './problem.js';
 
@@ -23,10 +22,15 @@ export function deferredJsonBody(): RequestHandler {
   };
 }
 
-/** Runs after the guards: answers the body's problems (400, 413, 415) in the order API.md gives. */
+/**
+ * Answers the body's problems (400, 413, 415) in the order API.md gives: registered as the last global guard, after
+ * the rate limit and authentication (see AuthModule), and before the pipes. A guard rather than an interceptor: with
+ * no interceptor at all, Nest calls the handler directly instead of through an rxjs pipeline on every request
+ * (measured: about 5% of the server's CPU under the decisions benchmark).
+ */
 @Injectable()
-export class JsonBodyInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+export class JsonBodyGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<RequestWithBodyError>();
     const error = request[BODY_ERROR];
     if (error) throw bodyParserProblem(error) ?? new ProblemError(400, 'MALFORMED_JSON', 'The request body could not be read.');
@@ -39,7 +43,7 @@ export class JsonBodyInterceptor implements NestInterceptor {
         errors: [{ field: polluting, message: 'keys named __proto__, constructor or prototype are not accepted' }],
       });
     }
-    return next.handle();
+    return true;
   }
 }
 
