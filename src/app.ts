@@ -8,7 +8,6 @@ import { applySecurityHeaders } from './auth/security-headers.js';
 import { setupOpenApi } from './decisions/openapi.js';
 import { createValidationPipe } from './decisions/validation.js';
 import type { AppConfig } from './config/app-config.js';
-import { deferredJsonBody } from './http/json-body.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 
 /** Builds the HTTP application for a configuration; `main.ts` and the end-to-end tests both start it this way. */
@@ -22,7 +21,6 @@ export async function createApp(config: AppConfig, options: { logger?: LoggerSer
   app.setGlobalPrefix('api');
   app.enableShutdownHooks();
   applySecurityHeaders(app);
-  app.use(deferredJsonBody());
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(createValidationPipe());
   setupOpenApi(app);

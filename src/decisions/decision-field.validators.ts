@@ -24,6 +24,8 @@ export function isRfc3339WithOffset(value: unknown): boolean {
   const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
   // Date.parse rolls 2025-02-30 over into March and takes 24:00; the calendar is checked field by field instead.
   // A leap second (:60) is refused: JavaScript dates cannot represent it, so it could not be recorded faithfully.
+  // Years before 1970 have no place in this record, and Date.UTC maps years 0-99 to 1900-1999.
+  if (year < 1970) return false;
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth) return false;
   if (hour > 23 || minute > 59 || second > 59) return false;

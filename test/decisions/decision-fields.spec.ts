@@ -155,6 +155,8 @@ describe('RFC 3339 times', () => {
     ['month 13', '2026-13-01T10:00:00Z'],
     ['offset hour 24', '2026-01-15T10:00:00+24:00'],
     ['a timestamp number as text', '1768438800000'],
+    ['a year before 1970, which would be recorded as no RFC 3339 time', '0000-01-01T00:00:00+23:59'],
+    ['a year Date.UTC would move to the 1900s', '0099-02-29T00:00:00Z'],
   ])('refuses %s', (_what, value) => {
     expect(isRfc3339WithOffset(value)).toBe(false);
   });

@@ -144,6 +144,8 @@ describeOnEachStore('decisions over HTTP', (app) => {
     expect(anonymous).toMatchObject({ status: 401, body: { code: 'UNAUTHENTICATED' } });
     const badToken = await http().request('POST', `/api/programs/${programId}/applications`, { role: null, rawBody: '{', headers: { authorization: 'Bearer nope' } });
     expect(badToken).toMatchObject({ status: 401, body: { code: 'UNAUTHENTICATED' } });
+    const anonymousOversized = await http().request('POST', `/api/programs/${programId}/applications`, { role: null, rawBody: JSON.stringify({ big: 'x'.repeat(100_000) }) });
+    expect(anonymousOversized).toMatchObject({ status: 401, body: { code: 'UNAUTHENTICATED' } });
     const forbiddenBroken = await http().request('POST', `/api/programs/${programId}/applications`, { role: 'auditor', rawBody: '{' });
     expect(forbiddenBroken.status).toBe(403);
     expect(await streamOf(programId)).toHaveLength(1);
