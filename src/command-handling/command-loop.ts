@@ -138,7 +138,8 @@ export class CommandLoop<Command, Event extends { type: string; data: JsonObject
       const key = event.metadata['idempotencyKey'];
       if (typeof key !== 'string') continue;
       const seen = snapshot.keys.get(key) ?? { fingerprint: String(event.metadata['requestFingerprint']), events: [] };
-      seen.events.push({ type: event.type, revision: event.revision, position: event.position });
+      // A fold interrupted half-way is folded again from its last complete revision: never list an event twice.
+      if ((seen.events.at(-1)?.revision ?? -1) < event.revision) seen.events.push({ type: event.type, revision: event.revision, position: event.position });
       snapshot.keys.set(key, seen);
     }
     return { revision: events[events.length - 1]!.revision, state, keys: snapshot.keys };
