@@ -36,7 +36,7 @@ export function eliminateTeam(command: EliminateTeam, state: Program): TeamElimi
       if (rankedRound && rankedRound.results === null) {
         refuse('ROUND_NOT_CLOSED', `Round ${request.round} is still open; eliminate on its ranking once it has closed.`);
       }
-      return [{ type: 'TeamEliminated', data: { teamId: team.teamId, stage, grounds: 'ranking' } }];
+      return [{ type: 'TeamEliminated', data: { teamId: team.teamId, stage, grounds: 'ranking', round: request.round } }];
     case 'rule-violation':
       requireKnownRule(state, request.ruleId);
       requireViolationFinding(team, request.ruleId);

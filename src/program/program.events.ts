@@ -87,7 +87,9 @@ export type ComplianceFindingRecorded = Event<
 /** `ruleId` is present exactly when the grounds are `rule-violation`. */
 export type TeamEliminated = Event<
   'TeamEliminated',
-  { teamId: string; stage: EliminationStage; grounds: EliminationGrounds; ruleId?: string }
+  // `round` (with `ranking` only) is the closed round whose ranking decided: `stage` is the latest round opened,
+  // which is another one when a team is put out on an earlier ranking while the next round runs.
+  { teamId: string; stage: EliminationStage; grounds: EliminationGrounds; ruleId?: string; round?: number }
 >;
 
 export type TeamWithdrew = Event<'TeamWithdrew', { teamId: string; statement: string }>;

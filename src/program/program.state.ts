@@ -23,6 +23,8 @@ export interface Elimination {
   readonly stage: EliminationStage;
   readonly grounds: EliminationGrounds;
   readonly ruleId?: string;
+  /** With `ranking`: the round whose ranking decided. */
+  readonly round?: number;
 }
 
 export interface Team {

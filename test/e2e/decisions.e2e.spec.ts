@@ -43,6 +43,8 @@ describeOnEachStore('decisions over HTTP', (app) => {
       { teamId: 'upstage', total: 84.9, rank: 4 },
       { teamId: 'nc-ai', total: 78.3, rank: 5 },
     ]);
+    const outRanked = events.find((e) => e.type === 'TeamEliminated' && e.data['teamId'] === 'nc-ai')!;
+    expect(outRanked.data).toEqual({ teamId: 'nc-ai', stage: 1, grounds: 'ranking', round: 1 });
     const disqualified = events.find((e) => e.type === 'TeamEliminated' && e.data['teamId'] === 'naver-cloud')!;
     expect(disqualified.data).toEqual({ teamId: 'naver-cloud', stage: 1, grounds: 'rule-violation', ruleId: 'independent-development' });
     expect(disqualified.metadata).toMatchObject({

@@ -49,7 +49,7 @@ describe('rule 7: elimination of active teams, on grounds that hold', () => {
 
   it('eliminates a finalist on the ranking of a closed round, at the stage of the latest round opened', () => {
     given(roundOneClosed).when(onRanking('beta', 1)).then([eliminated('beta', 1, 'ranking')]);
-    given([...roundOneClosed, roundOpened(2)]).when(onRanking('beta', 1)).then([eliminated('beta', 2, 'ranking')]);
+    given([...roundOneClosed, roundOpened(2)]).when(onRanking('beta', 1)).then([eliminated('beta', 2, 'ranking', 1)]);
   });
 
   it('refuses a ranking of a round still open: ROUND_NOT_CLOSED', () => {

@@ -156,7 +156,7 @@ describe('the 2025–26 programme, as it happened', () => {
   });
 
   it('eliminated NC AI on the ranking and Naver Cloud under the independence rule, both at stage 1', () => {
-    expect(team('nc-ai')).toMatchObject({ status: 'eliminated', eliminated: { stage: 1, grounds: 'ranking' } });
+    expect(team('nc-ai')).toMatchObject({ status: 'eliminated', eliminated: { stage: 1, grounds: 'ranking', round: 1 } });
     expect(team('naver-cloud')).toMatchObject({
       status: 'eliminated',
       eliminated: { stage: 1, grounds: 'rule-violation', ruleId: INDEPENDENCE },

@@ -74,8 +74,10 @@ export const found = (teamId: string, verdict: ComplianceVerdict, ruleId = INDEP
   data: { teamId, ruleId, verdict, findings: `Findings of the ${verdict} of ${ruleId} by ${teamId}.` },
 });
 
-export function eliminated(teamId: string, stage: EliminationStage, grounds: EliminationGrounds, ruleId?: string): ProgramEvent {
-  return { type: 'TeamEliminated', data: { teamId, stage, grounds, ...(ruleId ? { ruleId } : {}) } };
+/** `detail` is the rule of a `rule-violation`, or the round of a `ranking` (by default the stage). */
+export function eliminated(teamId: string, stage: EliminationStage, grounds: EliminationGrounds, detail?: string | number): ProgramEvent {
+  if (grounds === 'ranking') return { type: 'TeamEliminated', data: { teamId, stage, grounds, round: typeof detail === 'number' ? detail : Number(stage) } };
+  return { type: 'TeamEliminated', data: { teamId, stage, grounds, ...(typeof detail === 'string' ? { ruleId: detail } : {}) } };
 }
 
 export const withdrew = (teamId: string): ProgramEvent => ({ type: 'TeamWithdrew', data: { teamId, statement: 'We withdraw.' } });
