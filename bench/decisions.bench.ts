@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import type { NewEvent } from '../src/event-store/event-store.port.js';
 import type { JsonObject } from '../src/event-store/json.js';
+import { eventMetadata } from '../src/command-handling/event-metadata.js';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
 import { tempDir } from '../test/support/temp-dir.js';
 import { printTable } from './measure.js';
@@ -78,17 +79,8 @@ async function seedProgrammes(filename: string, length: number): Promise<void> {
   await store.close();
 }
 
-const seedMetadata = () => ({
-  schemaVersion: 1,
-  actor: { id: 'kim.official', role: 'official' },
-  reason: 'seed',
-  legalBasis: null,
-  commandId: randomUUID(),
-  correlationId: 'seed',
-  causationId: 'seed',
-  idempotencyKey: null,
-  occurredAt: new Date().toISOString(),
-});
+const seedMetadata = () =>
+  eventMetadata({ actor: { id: 'kim.official', role: 'official' }, reason: 'seed', correlationId: 'seed' }, randomUUID(), new Date().toISOString());
 
 let counter = 0;
 /** A score correction on one of the programmes, round-robin, with points that change every time. */

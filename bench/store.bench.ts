@@ -50,7 +50,7 @@ export async function benchmarkAdapter(label: string, store: EventStore, { singl
 }
 
 /** The same three workloads on bare better-sqlite3 with the same pragmas: the ceiling the adapter is held to. */
-function benchmarkRawSqlite(filename: string, durability: SqliteDurability): Promise<Measurement[]> {
+async function benchmarkRawSqlite(filename: string, durability: SqliteDurability): Promise<Measurement[]> {
   const db = new Database(filename);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
@@ -65,24 +65,21 @@ function benchmarkRawSqlite(filename: string, durability: SqliteDurability): Pro
   const batch = db.transaction((stream: number) => {
     for (let k = 0; k < BATCH_SIZE; k++) row(stream);
   });
-  const results = (async () => {
-    const single = await measure('raw better-sqlite3: single-row commits (rows/s)', SINGLE_APPENDS, () => {
-      for (let i = 0; i < SINGLE_APPENDS; i++) row(i % STREAMS);
-    });
-    const batched = await measure('raw better-sqlite3: 100-row transactions (rows/s)', BATCHES * BATCH_SIZE, () => {
-      for (let i = 0; i < BATCHES; i++) batch(i % STREAMS);
-    });
-    const select = db.prepare('SELECT * FROM events ORDER BY position');
-    const readAll = await measure('raw better-sqlite3: read and parse all rows (rows/s)', SINGLE_APPENDS + BATCHES * BATCH_SIZE, () => {
-      for (const r of select.iterate() as Iterable<{ data: string; metadata: string }>) {
-        JSON.parse(r.data);
-        JSON.parse(r.metadata);
-      }
-    });
-    db.close();
-    return [single, batched, readAll];
-  })();
-  return results;
+  const single = await measure('raw better-sqlite3: single-row commits (rows/s)', SINGLE_APPENDS, () => {
+    for (let i = 0; i < SINGLE_APPENDS; i++) row(i % STREAMS);
+  });
+  const batched = await measure('raw better-sqlite3: 100-row transactions (rows/s)', BATCHES * BATCH_SIZE, () => {
+    for (let i = 0; i < BATCHES; i++) batch(i % STREAMS);
+  });
+  const select = db.prepare('SELECT * FROM events ORDER BY position');
+  const readAll = await measure('raw better-sqlite3: read and parse all rows (rows/s)', SINGLE_APPENDS + BATCHES * BATCH_SIZE, () => {
+    for (const r of select.iterate() as Iterable<{ data: string; metadata: string }>) {
+      JSON.parse(r.data);
+      JSON.parse(r.metadata);
+    }
+  });
+  db.close();
+  return [single, batched, readAll];
 }
 
 export async function runStoreBenchmark(args: string[]): Promise<void> {

@@ -43,7 +43,3 @@ export function whyNotPlainJson(value: unknown, path = '$', seen = new Set<objec
       return `${path} is ${typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`}`;
   }
 }
-
-export function isPlainJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && whyNotPlainJson(value) === null;
-}

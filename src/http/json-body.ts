@@ -3,7 +3,7 @@ import express, { type Request, type Response } from 'express';
 import { bodyParserProblem } from './problem-details.filter.js';
 import { ProblemError } from './problem.js';
 
-export const MAX_BODY_BYTES = 64 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
 const MAX_DEPTH = 32;
 const JSON_TYPES = ['application/json', 'application/*+json'];
 const parseJson = express.json({ limit: MAX_BODY_BYTES, strict: true, type: JSON_TYPES });

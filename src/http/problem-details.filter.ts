@@ -87,7 +87,7 @@ export function bodyParserProblem(exception: unknown): ProblemError | null {
   }
 }
 
-export function render(status: number, code: string, detail: string, errors?: FieldProblem[]) {
+function render(status: number, code: string, detail: string, errors?: FieldProblem[]) {
   return {
     type: `urn:docket:problem:${code.toLowerCase().replaceAll('_', '-')}`,
     title: TITLES[status] ?? 'Error',

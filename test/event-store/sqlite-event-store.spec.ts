@@ -57,6 +57,24 @@ describe('SQLite event store specifics', () => {
     dir.remove();
   });
 
+  it('commits concurrent appends together, and one that fails half-way leaves nothing of itself and spoils none of the others', async () => {
+    const dir = tempDir();
+    const store = new SqliteEventStore({ filename: join(dir.path, 'events.sqlite') });
+    const once = event('Once');
+    await store.append('a', [once], { expectedRevision: 'no-stream' });
+    const [before, failing, after] = await Promise.allSettled([
+      store.append('b', [event('B1'), event('B2')], { expectedRevision: 'no-stream' }),
+      store.append('c', [event('C1'), once], { expectedRevision: 'no-stream' }),
+      store.append('d', [event('D1')], { expectedRevision: 'no-stream' }),
+    ]);
+    expect(before.status).toBe('fulfilled');
+    expect(failing).toMatchObject({ status: 'rejected', reason: expect.any(EventStoreInputError) });
+    expect(after.status).toBe('fulfilled');
+    expect((await collect(store.readAll())).map((e) => e.type)).toEqual(['Once', 'B1', 'B2', 'D1']);
+    await store.close();
+    dir.remove();
+  });
+
   it('ends open subscriptions when the store closes', async () => {
     const dir = tempDir();
     const store = new SqliteEventStore({ filename: join(dir.path, 'events.sqlite') });

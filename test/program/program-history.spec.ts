@@ -3,6 +3,19 @@ import type { ProgramCommand } from '../../src/program/program.commands.js';
 import { decide } from '../../src/program/program.decide.js';
 import type { ProgramEvent } from '../../src/program/program.events.js';
 import { evolve, initialState, type Program, type ProgramState } from '../../src/program/program.state.js';
+import {
+  APPLICATIONS,
+  CLARIFIED_INDEPENDENCE_TEXT,
+  CUT_AFTER_PRESENTATIONS,
+  CUT_IN_WRITTEN_REVIEW,
+  FINALISTS,
+  INDEPENDENCE,
+  INDEPENDENCE_TEXT,
+  ROUND_ONE_POINTS,
+  SCORECARD,
+  VIOLATION_FINDINGS,
+  WILDCARD_CLOSES_AT,
+} from '../support/programme-history.js';
 import { commandsOf } from './program.fixtures.js';
 
 /**
@@ -10,44 +23,7 @@ import { commandsOf } from './program.fixtures.js';
  * (LG AI Research's) are real; the others are plausible values that keep the published outcome.
  */
 const programId = 'sovereign-ai-foundation-model-2025';
-const INDEPENDENCE = 'independent-development';
-
 const c = commandsOf(programId);
-
-const known = [
-  { teamId: 'naver-cloud', name: 'Naver Cloud consortium', lead: 'Naver Cloud' },
-  { teamId: 'upstage', name: 'Upstage consortium', lead: 'Upstage' },
-  { teamId: 'sk-telecom', name: 'SK Telecom consortium', lead: 'SK Telecom' },
-  { teamId: 'nc-ai', name: 'NC AI consortium', lead: 'NC AI' },
-  { teamId: 'lg-ai-research', name: 'LG AI Research consortium', lead: 'LG AI Research' },
-  { teamId: 'kakao', name: 'Kakao-led consortium', lead: 'Kakao' },
-];
-const unnamed = 'abcdefghi'.split('').map((letter) => ({
-  teamId: `consortium-${letter}`,
-  name: `Consortium ${letter.toUpperCase()}`,
-  lead: `Lead organisation ${letter.toUpperCase()}`,
-}));
-const applicants = [...known, ...unnamed];
-const FINALISTS = ['naver-cloud', 'upstage', 'sk-telecom', 'nc-ai', 'lg-ai-research'];
-const CUT_IN_WRITTEN_REVIEW = ['consortium-a', 'consortium-b', 'consortium-c', 'consortium-d', 'consortium-e'];
-const CUT_AFTER_PRESENTATIONS = ['kakao', 'consortium-f', 'consortium-g', 'consortium-h', 'consortium-i'];
-
-const SCORECARD = [
-  { criterion: 'national-benchmark', maxPoints: 10 },
-  { criterion: 'global-common-benchmark', maxPoints: 20 },
-  { criterion: 'global-individual-benchmark', maxPoints: 10 },
-  { criterion: 'expert-evaluation', maxPoints: 35 },
-  { criterion: 'user-evaluation', maxPoints: 25 },
-];
-
-/** Per team, points in scorecard order. The three benchmark criteria make up the 40-point benchmark part. */
-const ROUND_ONE_POINTS: Record<string, number[]> = {
-  'lg-ai-research': [9.2, 16.8, 7.6, 31.6, 25.0], // 33.6 + 31.6 + 25.0 = 90.2
-  'sk-telecom': [8.5, 16.0, 7.4, 30.2, 24.3], // 86.4
-  'naver-cloud': [8.8, 15.9, 7.0, 29.8, 24.2], // 85.7, inside the top four
-  upstage: [8.1, 15.2, 7.3, 30.0, 24.3], // 84.9
-  'nc-ai': [7.4, 13.8, 6.5, 27.1, 23.5], // 78.3
-};
 
 const decisions: ProgramCommand[] = [
   c('LaunchProgram', {
@@ -55,26 +31,9 @@ const decisions: ProgramCommand[] = [
     ministry: 'Ministry of Science and ICT',
     finalistSlots: 5,
     winnerSlots: 2,
-    rules: [{ ruleId: INDEPENDENCE, text: 'A model counts as independently developed only if the team initialised its weights and trained it from scratch.' }],
+    rules: [{ ruleId: INDEPENDENCE, text: INDEPENDENCE_TEXT }],
   }),
-  ...applicants.map(({ teamId, name, lead }) =>
-    c('SubmitApplication', {
-      teamId,
-      consortiumName: name,
-      leadOrganization: lead,
-      members: [lead],
-      ...(teamId === 'naver-cloud'
-        ? {
-            modelDeclaration: {
-              components: [
-                { name: 'language model', origin: 'in-house', weights: 'from-scratch' },
-                { name: 'vision encoder', origin: 'third-party', weights: 'pretrained', source: 'another company' },
-              ],
-            },
-          }
-        : {}),
-    }),
-  ),
+  ...APPLICATIONS.map((application) => c('SubmitApplication', application)),
   c('CloseApplications', {}), // 2025-07-21
   ...CUT_IN_WRITTEN_REVIEW.map((teamId) => c('EliminateTeam', { teamId, grounds: 'not-shortlisted' })), // 2025-07-25
   ...FINALISTS.map((teamId) => c('SelectFinalist', { teamId })), // early August 2025
@@ -89,14 +48,14 @@ const decisions: ProgramCommand[] = [
     teamId: 'naver-cloud',
     ruleId: INDEPENDENCE,
     verdict: 'violation',
-    findings: "The model uses another company's trained vision-encoder weights.",
+    findings: VIOLATION_FINDINGS,
   }),
   c('EliminateTeam', { teamId: 'naver-cloud', grounds: 'rule-violation', ruleId: INDEPENDENCE }),
   c('ClarifyEligibilityRule', {
     ruleId: INDEPENDENCE,
-    text: 'Initialising the weights and conducting original training is the minimum condition for an independent model.',
+    text: CLARIFIED_INDEPENDENCE_TEXT,
   }),
-  c('OpenWildcard', { slots: 1, closesAt: '2026-02-12T18:00:00+09:00' }), // 2026-01-23
+  c('OpenWildcard', { slots: 1, closesAt: WILDCARD_CLOSES_AT }), // 2026-01-23
   c('CloseWildcard', { admit: [] }), // Kakao, Naver and NC AI did not apply
 ];
 

@@ -1,6 +1,7 @@
 /**
- * The 2025–26 sovereign AI foundation-model programme as a list of HTTP decisions, with the dates they took
- * effect. Only LG AI Research's scores are public; the others are plausible values that keep the published outcome.
+ * The 2025–26 sovereign AI foundation-model programme: its facts (shared by the decider specs) and, from them, the
+ * list of HTTP decisions with the dates they took effect. Only LG AI Research's scores are public; the others are
+ * plausible values that keep the published outcome.
  */
 export interface HistoricDecision {
   path: string;
@@ -12,7 +13,7 @@ export const FINALISTS = ['naver-cloud', 'upstage', 'sk-telecom', 'nc-ai', 'lg-a
 export const CUT_IN_WRITTEN_REVIEW = ['consortium-a', 'consortium-b', 'consortium-c', 'consortium-d', 'consortium-e'];
 export const CUT_AFTER_PRESENTATIONS = ['kakao', 'consortium-f', 'consortium-g', 'consortium-h', 'consortium-i'];
 
-const known = [
+const KNOWN = [
   ['naver-cloud', 'Naver Cloud consortium', 'Naver Cloud'],
   ['upstage', 'Upstage consortium', 'Upstage'],
   ['sk-telecom', 'SK Telecom consortium', 'SK Telecom'],
@@ -20,7 +21,30 @@ const known = [
   ['lg-ai-research', 'LG AI Research consortium', 'LG AI Research'],
   ['kakao', 'Kakao-led consortium', 'Kakao'],
 ];
-const unnamed = 'abcdefghi'.split('').map((l) => [`consortium-${l}`, `Consortium ${l.toUpperCase()}`, `Lead organisation ${l.toUpperCase()}`]);
+// The other applicants' names are not public: they are named neutrally.
+const UNNAMED = 'abcdefghi'.split('').map((l) => [`consortium-${l}`, `Consortium ${l.toUpperCase()}`, `Lead organisation ${l.toUpperCase()}`]);
+
+/** The 15 applications, in the order they were received. Naver Cloud declared a third-party pretrained encoder. */
+export const APPLICATIONS = [...KNOWN, ...UNNAMED].map(([teamId, consortiumName, leadOrganization]) => ({
+  teamId: teamId!,
+  consortiumName: consortiumName!,
+  leadOrganization: leadOrganization!,
+  members: [leadOrganization!],
+  ...(teamId === 'naver-cloud'
+    ? {
+        modelDeclaration: {
+          components: [
+            { name: 'language model', origin: 'in-house' as const, weights: 'from-scratch' as const },
+            { name: 'vision encoder', origin: 'third-party' as const, weights: 'pretrained' as const, source: 'another company' },
+          ],
+        },
+      }
+    : {}),
+}));
+export const INDEPENDENCE_TEXT = 'A model counts as independently developed only if the team initialised its weights and trained it from scratch.';
+export const CLARIFIED_INDEPENDENCE_TEXT = 'Initialising the weights and conducting original training is the minimum condition for an independent model.';
+export const VIOLATION_FINDINGS = "The model uses another company's trained vision-encoder weights.";
+export const WILDCARD_CLOSES_AT = '2026-02-12T18:00:00+09:00';
 
 export const SCORECARD = [
   { criterion: 'national-benchmark', maxPoints: 10 },
@@ -53,26 +77,9 @@ export function programmeHistory(programId: string): HistoricDecision[] {
       finalistSlots: 5,
       winnerSlots: 2,
       legalBasis: 'Programme notice 2025-1',
-      rules: [{ ruleId: INDEPENDENCE, text: 'A model counts as independently developed only if the team initialised its weights and trained it from scratch.' }],
+      rules: [{ ruleId: INDEPENDENCE, text: INDEPENDENCE_TEXT }],
     }),
-    ...[...known, ...unnamed].map(([teamId, consortiumName, leadOrganization]) =>
-      d('/applications', 'Application received', '2025-07-18T12:00:00', {
-        teamId,
-        consortiumName,
-        leadOrganization,
-        members: [leadOrganization],
-        ...(teamId === 'naver-cloud'
-          ? {
-              modelDeclaration: {
-                components: [
-                  { name: 'language model', origin: 'in-house', weights: 'from-scratch' },
-                  { name: 'vision encoder', origin: 'third-party', weights: 'pretrained', source: 'another company' },
-                ],
-              },
-            }
-          : {}),
-      }),
-    ),
+    ...APPLICATIONS.map((application) => d('/applications', 'Application received', '2025-07-18T12:00:00', application)),
     d('/applications/close', 'Application period ended', '2025-07-21T18:00:00'),
     ...CUT_IN_WRITTEN_REVIEW.map((teamId) => d('/eliminations', 'Not shortlisted in the written review', '2025-07-25T10:00:00', { teamId, grounds: 'not-shortlisted' })),
     ...FINALISTS.map((teamId) => d('/finalists', 'Selected after the presentations', '2025-08-04T10:00:00', { teamId })),
@@ -87,14 +94,14 @@ export function programmeHistory(programId: string): HistoricDecision[] {
       teamId: 'naver-cloud',
       ruleId: INDEPENDENCE,
       verdict: 'violation',
-      findings: "The model uses another company's trained vision-encoder weights.",
+      findings: VIOLATION_FINDINGS,
     }),
     d('/eliminations', 'Disqualified under the independence rule', '2026-01-15T10:00:00', { teamId: 'naver-cloud', grounds: 'rule-violation', ruleId: INDEPENDENCE }),
     d('/rules', 'The ministry clarified the independence rule', '2026-01-20T10:00:00', {
       ruleId: INDEPENDENCE,
-      text: 'Initialising the weights and conducting original training is the minimum condition for an independent model.',
+      text: CLARIFIED_INDEPENDENCE_TEXT,
     }),
-    d('/wildcard', 'Wild-card call for one additional team', '2026-01-23T09:00:00', { slots: 1, closesAt: '2026-02-12T18:00:00+09:00' }),
+    d('/wildcard', 'Wild-card call for one additional team', '2026-01-23T09:00:00', { slots: 1, closesAt: WILDCARD_CLOSES_AT }),
     d('/wildcard/close', 'The call ended without applicants', '2026-02-12T18:00:00', { admit: [] }),
   ];
 }

@@ -21,40 +21,28 @@ export type AppendOutcome = { recorded: RecordedEvent[] | null } | { error: unkn
 export class GroupCommit {
   private queue: Array<{ append: PendingAppend; settle: (outcome: AppendOutcome) => void }> = [];
   private scheduled = false;
+  private readonly commitAlone: (append: PendingAppend) => RecordedEvent[] | null;
   private readonly commitBatch: (batch: PendingAppend[]) => AppendOutcome[];
-  private readonly commitOne: (append: PendingAppend) => RecordedEvent[] | null;
 
   constructor(
     db: Database.Database,
     insert: (append: PendingAppend) => RecordedEvent[] | null,
     private readonly afterCommit: () => void,
   ) {
+    // Called inside another transaction, a better-sqlite3 transaction function runs as a savepoint.
     const inTransaction = db.transaction(insert);
     // Alone in its batch, an append needs no savepoint: if it fails, the whole transaction is its own. A single
     // event is a single INSERT, atomic as an autocommit statement without BEGIN and COMMIT around it.
-    this.commitOne = (append) => (append.events.length === 1 ? insert(append) : inTransaction(append));
-    const inSavepoint = inTransaction;
+    this.commitAlone = (append) => (append.events.length === 1 ? insert(append) : inTransaction(append));
     this.commitBatch = db.transaction((batch: PendingAppend[]) =>
-      batch.map((append): AppendOutcome => {
-        try {
-          return { recorded: inSavepoint(append) };
-        } catch (error) {
+      batch.map((append) =>
+        settle(() => inTransaction(append), (error) => {
           // A failure of the transaction itself (SQLite may already have rolled it back) fails the whole batch;
           // going on would commit the rest of the batch piecemeal, outside the transaction.
           if (isCommitFailure(error) || !db.inTransaction) throw error;
-          return { error };
-        }
-      }),
+        }),
+      ),
     );
-  }
-
-  private commitAlone(append: PendingAppend): AppendOutcome {
-    try {
-      return { recorded: this.commitOne(append) };
-    } catch (error) {
-      if (isCommitFailure(error)) throw error;
-      return { error };
-    }
   }
 
   submit(append: PendingAppend): Promise<AppendOutcome> {
@@ -75,13 +63,22 @@ export class GroupCommit {
     if (batch.length === 0) return;
     let outcomes: AppendOutcome[];
     try {
-      outcomes = batch.length === 1 ? [this.commitAlone(batch[0]!.append)] : this.commitBatch(batch.map((item) => item.append));
+      outcomes = batch.length === 1 ? [settle(() => this.commitAlone(batch[0]!.append))] : this.commitBatch(batch.map((item) => item.append));
     } catch (error) {
-      // The commit itself failed (disk full, I/O error): nothing of the batch was written.
+      // The transaction failed (disk full, I/O error): every append of it failed; each looks for its events anyway.
       outcomes = batch.map(() => ({ error }));
     }
     if (outcomes.some((outcome) => 'recorded' in outcome && outcome.recorded)) this.afterCommit();
     batch.forEach((item, i) => item.settle(outcomes[i]!));
+  }
+}
+
+function settle(commit: () => RecordedEvent[] | null, onError: (error: unknown) => void = () => undefined): AppendOutcome {
+  try {
+    return { recorded: commit() };
+  } catch (error) {
+    onError(error);
+    return { error };
   }
 }
 

@@ -93,14 +93,12 @@ export class SqliteEventStore implements EventStore {
     const first = this.queries.insertIfAt(streamId, revisionRange(expected), { ...events[0]!, recordedAt });
     if (!first) return null;
     // The rest follow the first inside the same transaction, where nobody else can write: their revisions are known.
-    const recorded = events.map((event, index) => {
+    return events.map((event, index) => {
       const revision = first.revision + index;
       const position = index === 0 ? first.position : this.queries.insertAt(streamId, revision, { ...event, recordedAt });
       return { eventId: event.eventId, streamId, revision, position, type: event.type, data: event.dataObject, metadata: event.metadataObject, recordedAt: new Date(recordedAt) };
     });
-    return recorded;
   }
-
 
   private findRecordedId(events: SerialisedEvent[]): string {
     return events.find((event) => this.queries.byEventId(event.eventId))?.eventId ?? '?';
