@@ -8,6 +8,7 @@ import { runStoreBenchmark } from './store.bench.js';
 const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   store: runStoreBenchmark,
   decisions: runDecisionsBenchmark,
+  // projections: bench/projections.bench.ts (issue 5) and feed: bench/feed.bench.ts (issue 6) join here.
 };
 
 const [name, ...args] = process.argv.slice(2);

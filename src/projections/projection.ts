@@ -1,0 +1,55 @@
+import type { Database } from 'better-sqlite3';
+import type { RecordedEvent } from '../event-store/event-store.port.js';
+
+/**
+ * One generation of a projection's tables. A rebuild writes a new generation beside the serving one and swaps it in
+ * atomically, so every table and index a projection creates is named with this prefix (e.g. `standings_g2_teams`).
+ */
+export interface TableSet {
+  readonly prefix: string;
+}
+
+/**
+ * A projection knows its tables and how one event changes them; nothing else. The runner owns transactions,
+ * checkpoints, generations, retries and failure reporting, and feeds every projection the same way.
+ */
+export interface Projection {
+  readonly name: string;
+  /** Bump when the tables' shape or the meaning of `apply` changes: a projection whose version differs is rebuilt. */
+  readonly version: number;
+  /** Creates the tables and indexes of one generation. */
+  createTables(db: Database, tables: TableSet): void;
+  /** A writer for one generation. */
+  openWriter(db: Database, tables: TableSet): ProjectionWriter;
+}
+
+/**
+ * Applies events to one generation of a projection. Every call runs inside a transaction the runner opened and
+ * commits together with the checkpoint; a writer never opens a transaction, never awaits, and never skips an event.
+ */
+export interface ProjectionWriter {
+  /** Applies one event, already upcast to the current shape of its type. Throws to refuse it: the runner halts there. */
+  apply(event: RecordedEvent): void;
+  /** Writes what `apply` kept in memory; called inside the transaction just before it commits. */
+  flush(): void;
+  /** Forgets what `apply` kept in memory, after the transaction was rolled back. */
+  discard(): void;
+}
+
+/** Nest token of the read models' SQLite database (`DATA_DIR/read-models.sqlite`), also when events live in EventStoreDB. */
+export const READ_MODEL_DB = Symbol('READ_MODEL_DB');
+
+/** Nest token of `ReadModelAccess`: what the query side needs of the runner. */
+export const READ_MODEL_ACCESS = Symbol('READ_MODEL_ACCESS');
+
+export interface ReadModelAccess {
+  /** The generation that serves reads of this projection now; it changes when a rebuild swaps in. */
+  tables(projection: string): TableSet;
+  /** Position of the last event the projection applied, or null before the first. */
+  position(projection: string): bigint | null;
+  /**
+   * Resolves once the projection has applied `position` (at once if it has). After `timeoutMs` (default 5 s) it
+   * rejects with a 503 `READ_MODEL_NOT_READY` problem carrying `Retry-After`.
+   */
+  waitForPosition(projection: string, position: bigint, timeoutMs?: number): Promise<void>;
+}
