@@ -6,14 +6,27 @@ import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
 import { DecisionsModule } from './decisions/decisions.module.js';
+import { FeedModule } from './feed/feed.module.js';
 import { HealthModule } from './health/health.module.js';
+import { ProjectionsModule } from './projections/projections.module.js';
+import { ReadModelsModule } from './projections/read-models.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, tokens: AuthTokens): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), CqrsModule.forRoot(), EventStoreModule, AuthModule.forRoot(tokens), HealthModule, DecisionsModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        CqrsModule.forRoot(),
+        EventStoreModule,
+        AuthModule.forRoot(tokens),
+        HealthModule,
+        DecisionsModule,
+        ProjectionsModule,
+        ReadModelsModule,
+        FeedModule,
+      ],
     };
   }
 }
