@@ -3,12 +3,13 @@
  * and compared by a person reading the table, never asserted in tests.
  */
 import { runDecisionsBenchmark } from './decisions.bench.js';
+import { runProjectionsBenchmark } from './projections.bench.js';
 import { runStoreBenchmark } from './store.bench.js';
 
 const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   store: runStoreBenchmark,
   decisions: runDecisionsBenchmark,
-  // projections: bench/projections.bench.ts (issue 5) and feed: bench/feed.bench.ts (issue 6) join here.
+  projections: runProjectionsBenchmark,
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -2,22 +2,33 @@ import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Public } from '../auth/roles.decorator.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
+import { ProjectionRunner } from '../projections/projection-runner.js';
 
 @Public()
 @Controller('health')
 export class HealthController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly runner: ProjectionRunner,
+  ) {}
 
-  /** Liveness and the state of what the service depends on; 503 when the event store cannot be read. */
+  /**
+   * Liveness and the state of what the service depends on; 503 when the event store cannot be read. A projection
+   * halted at a refused event makes the status `degraded` but not a 503: decisions are still taken and the other
+   * read models still answer, so a load balancer must not take the instance out.
+   */
   @Get()
   async health(@Res({ passthrough: true }) response: Response) {
-    const store = await this.store.health();
+    const [store, projections] = await Promise.all([this.store.health(), this.runner.statuses()]);
     const up = store.status === 'up';
     if (!up) response.status(HttpStatus.SERVICE_UNAVAILABLE);
+    const failed = projections.some((projection) => projection.status === 'failed' || projection.error !== null);
     return {
-      status: up ? 'ok' : 'unavailable',
+      status: !up ? 'unavailable' : failed ? 'degraded' : 'ok',
       eventStore: { ...store, headPosition: store.headPosition === null ? null : store.headPosition.toString() },
-      projections: {},
+      projections: Object.fromEntries(
+        projections.map(({ name, status, position, lag, lagIsLowerBound, error, resubscribing }) => [name, { status, position, lag, lagIsLowerBound, error, resubscribing }]),
+      ),
     };
   }
 }

@@ -1,5 +1,51 @@
-import { Module } from '@nestjs/common';
+import { Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
+import type { Database } from 'better-sqlite3';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
+import { ProjectionsAdminController } from './admin/projections-admin.controller.js';
+import { ProjectionRunner } from './projection-runner.js';
+import { type Projection, READ_MODEL_ACCESS, READ_MODEL_DB } from './projection.js';
+import { PROJECTIONS } from './projections.registry.js';
+import { openReadModelDb, readModelPath } from './read-model-db.js';
 
-/** The projection runner, the read models' database and the admin endpoints (issue 5; being built). */
-@Module({})
-export class ProjectionsModule {}
+/** Nest token of the list of projections the runner feeds (the registry's, unless a test provides its own). */
+export const PROJECTION_LIST = Symbol('PROJECTION_LIST');
+
+/**
+ * The read models' database (`DATA_DIR/read-models.sqlite`), the runner that feeds every projection, and the admin
+ * endpoints. The runner starts once the application is bootstrapped and stops before the event store closes.
+ */
+@Module({
+  controllers: [ProjectionsAdminController],
+  providers: [
+    { provide: PROJECTION_LIST, useValue: PROJECTIONS },
+    { provide: READ_MODEL_DB, inject: [APP_CONFIG], useFactory: (config: AppConfig) => openReadModelDb(readModelPath(config.dataDir)) },
+    {
+      provide: ProjectionRunner,
+      inject: [READ_MODEL_DB, EVENT_STORE, PROJECTION_LIST],
+      useFactory: (db: Database, store: EventStore, projections: readonly Projection[]) =>
+        new ProjectionRunner(db, store, projections, { logger: new Logger('Projections') }),
+    },
+    { provide: READ_MODEL_ACCESS, useExisting: ProjectionRunner },
+  ],
+  exports: [READ_MODEL_DB, READ_MODEL_ACCESS, ProjectionRunner],
+})
+export class ProjectionsModule implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
+  constructor(
+    private readonly runner: ProjectionRunner,
+    @Inject(READ_MODEL_DB) private readonly db: Database,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.runner.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.runner.stop();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.db.open) this.db.close();
+  }
+}

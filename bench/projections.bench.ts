@@ -1,0 +1,286 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { eventMetadata } from '../src/command-handling/event-metadata.js';
+import type { NewEvent } from '../src/event-store/event-store.port.js';
+import type { JsonObject } from '../src/event-store/json.js';
+import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
+import type { ProgramCommand } from '../src/program/program.commands.js';
+import { decide } from '../src/program/program.decide.js';
+import { evolve, initialState, type ProgramState } from '../src/program/program.state.js';
+import { PROJECTIONS } from '../src/projections/projections.registry.js';
+import { tempDir } from '../test/support/temp-dir.js';
+import { formatRate, printTable } from './measure.js';
+import { startServer } from './server-process.js';
+
+/** `DOCKET_BENCH_CLI` runs another build of the CLI, as `DOCKET_BENCH_MAIN` does for the server. */
+const CLI = process.env['DOCKET_BENCH_CLI'] ?? fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const TEAMS = Array.from({ length: 15 }, (_, i) => `team-${String.fromCharCode(97 + i)}`);
+const SCORECARD = [
+  { criterion: 'national-benchmark', maxPoints: 10 },
+  { criterion: 'global-common-benchmark', maxPoints: 20 },
+  { criterion: 'global-individual-benchmark', maxPoints: 10 },
+  { criterion: 'expert-evaluation', maxPoints: 35 },
+  { criterion: 'user-evaluation', maxPoints: 25 },
+];
+const RULE = 'independent-development';
+const OFFICIAL = 'dev-official-token';
+
+export interface Options {
+  events: number;
+  programmes: number;
+  rate: number;
+  duration: number;
+}
+
+function parseOptions(args: string[]): Options {
+  const value = (name: string) => {
+    const i = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+    if (i < 0) return undefined;
+    return args[i]!.includes('=') ? args[i]!.split('=')[1] : args[i + 1];
+  };
+  const events = Number(value('events') ?? 1_000_000);
+  return {
+    events,
+    programmes: Number(value('programmes') ?? Math.max(1, Math.min(1000, Math.floor(events / 100)))),
+    rate: Number(value('rate') ?? 500),
+    duration: Number(value('duration') ?? 10),
+  };
+}
+
+/**
+ * `npm run bench -- projections [--events N] [--programmes P] [--rate R] [--duration S]`: writes N events of
+ * realistic programme histories (the real `decide`/`evolve`, interleaved across P programmes) into a fresh embedded
+ * store; times a full rebuild of each registered projection through the CLI (`rebuild <name> --offline`, in its own
+ * process: events/s and that process's peak RSS); then starts the built service on the same folder and, under a
+ * steady load of R decisions/s through its HTTP API, measures the lag from each decision's 201 to the projection
+ * having applied its position (a read with `minPosition`, which the server answers as soon as the batch commits).
+ */
+export async function runProjectionsBenchmark(args: string[]): Promise<void> {
+  const options = parseOptions(args);
+  const data = tempDir('docket-bench-projections-');
+  try {
+    const seeded = await seed(join(data.path, 'events.sqlite'), options);
+    console.log(`seeded ${formatRate(seeded.events)} events across ${options.programmes} programmes in ${seeded.seconds.toFixed(1)} s`);
+    const rebuilds: Array<Record<string, string | number>> = [];
+    for (const { name } of PROJECTIONS) rebuilds.push(await timeRebuild(data.path, name));
+    printTable(`full rebuild through \`cli rebuild <name> --offline\`: ${formatRate(seeded.events)} events, ${options.programmes} programmes (target ≥ 100,000 events/s)`, rebuilds);
+    printTable(`live lag at ${options.rate} decisions/s for ${options.duration} s (target p99 < 100 ms)`, await measureLag(data.path, options));
+  } finally {
+    data.remove();
+  }
+}
+
+/** A programme's decisions, from launch to its winners, with `corrections` score corrections in its open round. */
+function* decisions(programId: string, corrections: number): Generator<ProgramCommand> {
+  const data = <T extends object>(rest: T) => ({ programId, ...rest });
+  yield { type: 'LaunchProgram', data: data({ title: `Programme ${programId}`, ministry: 'Ministry of Science and ICT', finalistSlots: 5, winnerSlots: 2, rules: [{ ruleId: RULE, text: 'Weights initialised by the team and trained from scratch.' }] }) };
+  for (const teamId of TEAMS) yield { type: 'SubmitApplication', data: data({ teamId, consortiumName: `${teamId} consortium`, leadOrganization: teamId, members: [teamId, `${teamId}-university`] }) };
+  yield { type: 'CloseApplications', data: data({}) };
+  for (const teamId of TEAMS.slice(0, 5)) yield { type: 'SelectFinalist', data: data({ teamId }) };
+  for (const teamId of TEAMS.slice(5)) yield { type: 'EliminateTeam', data: data({ teamId, grounds: 'not-shortlisted' as const }) };
+  yield { type: 'OpenEvaluationRound', data: data({ round: 1, title: 'First-stage evaluation', scorecard: SCORECARD }) };
+  const points = (k: number, max: number) => Math.round(((k * 37) % 100) * max) / 100;
+  for (const [t, teamId] of TEAMS.slice(0, 5).entries()) {
+    for (const { criterion, maxPoints } of SCORECARD) yield { type: 'RecordScore', data: data({ round: 1, teamId, criterion, points: points(t + 1, maxPoints) }) };
+  }
+  for (let k = 0; k < corrections; k++) {
+    const { criterion, maxPoints } = SCORECARD[k % 5]!;
+    yield { type: 'CorrectScore', data: data({ round: 1, teamId: TEAMS[(k >> 3) % 5]!, criterion, points: points(k, maxPoints) }) };
+  }
+  yield { type: 'CloseEvaluationRound', data: data({ round: 1 }) };
+  yield { type: 'EliminateTeam', data: data({ teamId: TEAMS[4]!, grounds: 'ranking' as const, round: 1 }) };
+  yield { type: 'RecordComplianceFinding', data: data({ teamId: TEAMS[3]!, ruleId: RULE, verdict: 'violation' as const, findings: 'Pretrained third-party encoder weights.' }) };
+  yield { type: 'EliminateTeam', data: data({ teamId: TEAMS[3]!, grounds: 'rule-violation' as const, ruleId: RULE }) };
+  yield { type: 'ClarifyEligibilityRule', data: data({ ruleId: RULE, text: 'Initialising the weights and original training are the minimum condition.' }) };
+  yield { type: 'OpenWildcard', data: data({ slots: 1, closesAt: '2026-02-12T18:00:00+09:00' }) };
+  yield { type: 'SubmitWildcardApplication', data: data({ teamId: TEAMS[4]! }) };
+  yield { type: 'CloseWildcard', data: data({ admit: [] }) };
+  for (const teamId of TEAMS.slice(0, 2)) yield { type: 'SelectWinner', data: data({ teamId }) };
+}
+
+/** Events of a programme as the command loop would record them: decided on the folded state, with real metadata. */
+function* programmeEvents(programId: string, corrections: number): Generator<NewEvent> {
+  let state: ProgramState = initialState;
+  const context = { actor: { id: 'kim.official', role: 'official' as const }, reason: 'Benchmark history', correlationId: randomUUID() };
+  for (const command of decisions(programId, corrections)) {
+    const commandId = randomUUID();
+    for (const event of decide(command, state)) {
+      state = evolve(state, event);
+      yield { eventId: randomUUID(), type: event.type, data: event.data as unknown as JsonObject, metadata: eventMetadata(context, commandId, new Date().toISOString(), event.type) };
+    }
+  }
+}
+
+/** Appends the programmes' histories interleaved, a few events per programme per append, as a busy ministry would. */
+export async function seed(filename: string, options: Options): Promise<{ events: number; seconds: number }> {
+  const started = Date.now();
+  const store = new SqliteEventStore({ filename, durability: 'normal' });
+  const fixed = [...programmeEvents('probe', 0)].length;
+  const corrections = Math.max(0, Math.floor(options.events / options.programmes) - fixed);
+  const live = Array.from({ length: options.programmes }, (_, p) => ({ streamId: `program-bench-${p}`, events: programmeEvents(`bench-${p}`, corrections), revision: -1 }));
+  let total = 0;
+  while (live.length > 0) {
+    const appends: Array<Promise<unknown>> = [];
+    for (let i = live.length - 1; i >= 0; i--) {
+      const programme = live[i]!;
+      const batch: NewEvent[] = [];
+      for (let k = 0; k < 8; k++) {
+        const next = programme.events.next();
+        if (next.done) break;
+        batch.push(next.value);
+      }
+      if (batch.length === 0) {
+        live.splice(i, 1);
+        continue;
+      }
+      appends.push(store.append(programme.streamId, batch, { expectedRevision: programme.revision < 0 ? 'no-stream' : programme.revision }));
+      programme.revision += batch.length;
+      total += batch.length;
+    }
+    await Promise.all(appends);
+  }
+  await store.close();
+  return { events: total, seconds: (Date.now() - started) / 1000 };
+}
+
+/** Runs the CLI's offline rebuild in its own process, sampling its peak RSS (the kernel's high-water mark). */
+async function timeRebuild(dataDir: string, name: string): Promise<Record<string, string | number>> {
+  const child = spawn(process.execPath, [CLI, 'rebuild', name, '--offline', '--no-progress', '--url', 'http://127.0.0.1:9'], {
+    env: { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'development' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  let peakKiB = 0;
+  const sample = () => {
+    try {
+      peakKiB = Math.max(peakKiB, Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0));
+    } catch {
+      // The process has exited.
+    }
+  };
+  const timer = setInterval(sample, 25);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (exitCode) => resolve(exitCode)));
+  clearInterval(timer);
+  const match = /\(([\d,]+) events in ([\d.]+) s/.exec(output);
+  if (code !== 0 || !match) throw new Error(`rebuild of ${name} failed (exit ${code}): ${output}`);
+  const events = Number(match[1]!.replaceAll(',', ''));
+  const seconds = Number(match[2]);
+  return { projection: name, events: formatRate(events), seconds: seconds.toFixed(2), 'events/s': formatRate(events / seconds), 'peak RSS MiB': (peakKiB / 1024).toFixed(0) };
+}
+
+async function post(baseUrl: string, path: string, body: object): Promise<{ status: number; position: string }> {
+  const response = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${OFFICIAL}`, 'content-type': 'application/json' }, body: JSON.stringify({ ...body, reason: 'benchmark' }) });
+  const json = (await response.json()) as { position?: string };
+  return { status: response.status, position: json.position ?? '' };
+}
+
+/** Programmes with an open round, through the API, to take score corrections on during the measurement. */
+async function openProgrammes(baseUrl: string, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let p = 0; p < count; p++) {
+    const programId = `lag-${p}`;
+    for (const command of decisions(programId, 0)) {
+      if (command.type === 'CloseEvaluationRound') break;
+      const { programId: _, ...body } = command.data as Record<string, unknown>;
+      if (command.type === 'RecordScore') delete body['round']; // the round is in the path
+      const path = commandPath(command.type);
+      const result = await post(baseUrl, path === '' ? '/api/programs' : `/api/programs/${programId}${path}`, path === '' ? { programId, ...body } : body);
+      if (result.status !== 201) throw new Error(`set-up decision ${command.type} answered ${result.status}`);
+    }
+    ids.push(programId);
+  }
+  return ids;
+}
+
+function commandPath(type: ProgramCommand['type']): string {
+  const paths: Partial<Record<ProgramCommand['type'], string>> = {
+    LaunchProgram: '',
+    SubmitApplication: '/applications',
+    CloseApplications: '/applications/close',
+    SelectFinalist: '/finalists',
+    EliminateTeam: '/eliminations',
+    OpenEvaluationRound: '/rounds',
+    RecordScore: '/rounds/1/scores',
+  };
+  const path = paths[type];
+  if (path === undefined) throw new Error(`no path for ${type}`);
+  return path;
+}
+
+/** The read each projection answers once it has applied a position. */
+const READS: Record<string, (programId: string, position: string) => string> = {
+  standings: (programId, position) => `/api/programs/${programId}/standings?minPosition=${position}`,
+  audit: (programId, position) => `/api/programs/${programId}/audit?limit=1&minPosition=${position}`,
+  timeline: (programId, position) => `/api/programs/${programId}/teams/${TEAMS[0]}/timeline?minPosition=${position}`,
+};
+
+async function measureLag(dataDir: string, options: Options): Promise<Array<Record<string, string | number>>> {
+  const server = await startServer({ DATA_DIR: dataDir, NODE_ENV: 'development' });
+  try {
+    const programmes = await openProgrammes(server.baseUrl, 20);
+    const names = PROJECTIONS.map((p) => p.name).filter((name) => READS[name]);
+    const lags = new Map<string, number[]>(names.map((name) => [name, []]));
+    let refused = 0;
+    let sent = 0;
+    let decided201 = 0;
+    const warmUpUntil = Date.now() + 2000;
+    const endAt = warmUpUntil + options.duration * 1000;
+    const inFlight = new Set<Promise<void>>();
+    const one = async (n: number) => {
+      const programId = programmes[n % programmes.length]!;
+      const { criterion, maxPoints } = SCORECARD[n % 5]!;
+      const decided = await post(server.baseUrl, `/api/programs/${programId}/rounds/1/score-corrections`, { teamId: TEAMS[(n >> 2) % 5], criterion, points: (n % maxPoints) + 0.5 });
+      if (decided.status !== 201) {
+        refused += 1;
+        return;
+      }
+      decided201 += 1;
+      const name = names[n % names.length]!;
+      const t0 = performance.now();
+      const read = await fetch(`${server.baseUrl}${READS[name]!(programId, decided.position)}`, { headers: { authorization: 'Bearer dev-auditor-token' } });
+      await read.arrayBuffer();
+      if (read.status !== 200) refused += 1;
+      else if (Date.now() > warmUpUntil) lags.get(name)!.push(performance.now() - t0);
+    };
+    // Open loop: decisions start on schedule, whether or not earlier ones have been answered.
+    const started = performance.now();
+    while (Date.now() < endAt) {
+      const due = Math.floor(((performance.now() - started) / 1000) * options.rate);
+      while (sent < due) {
+        const promise: Promise<void> = one(sent++)
+          .catch(() => void (refused += 1)) // a reset connection under overload counts as a failure, not an abort
+          .finally(() => inFlight.delete(promise));
+        inFlight.add(promise);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    const seconds = (performance.now() - started) / 1000;
+    await Promise.all(inFlight);
+    const admin = await fetch(`${server.baseUrl}/api/admin/projections`, { headers: { authorization: 'Bearer dev-admin-token' } });
+    const statuses = (await admin.json()) as Array<{ name: string; applyLatencyMs: { p50: number; p99: number; max: number } | null }>;
+    return names.map((name) => {
+      const server_ = statuses.find((status) => status.name === name)?.applyLatencyMs;
+      const sorted = lags.get(name)!.sort((a, b) => a - b);
+      const at = (q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.toFixed(1) : '-');
+      return {
+        projection: name,
+        'offered/s': options.rate,
+        'decided/s': (decided201 / seconds).toFixed(0),
+        'read-after-201 p50 ms': at(0.5),
+        'read-after-201 p99 ms': at(0.99),
+        'recorded→applied p50 ms': server_?.p50 ?? '-',
+        'recorded→applied p99 ms': server_?.p99 ?? '-',
+        'recorded→applied max ms': server_?.max ?? '-',
+        'refused/failed': refused,
+        'server peak RSS MiB': server.peakMemoryMiB().toFixed(0),
+      };
+    });
+  } finally {
+    await server.stop();
+  }
+}

@@ -1,0 +1,6 @@
+import { SlugField } from '../../decisions/decision-field.decorators.js';
+
+export class ProjectionParams {
+  @SlugField(2, 64, { description: 'The projection: `standings`, `audit` or `timeline`.', example: 'standings' })
+  name!: string;
+}

@@ -1,0 +1,84 @@
+import type { Response } from 'express';
+import { stringify } from 'csv-stringify/sync';
+import type { ExportFormat } from '../queries/read-query.dto.js';
+import type { AuditItem } from './audit.projection.js';
+import type { AuditQueries } from './audit.queries.js';
+
+/** Rows per read: each page is one short synchronous query, so no iterator holds the connection across a write. */
+const PAGE = 1000;
+
+export const CSV_COLUMNS = [
+  'position',
+  'programId',
+  'revision',
+  'eventId',
+  'type',
+  'occurredAt',
+  'recordedAt',
+  'actorId',
+  'actorRole',
+  'reason',
+  'legalBasis',
+  'data',
+] as const;
+
+const MEDIA_TYPES: Record<ExportFormat, string> = { jsonl: 'application/x-ndjson; charset=utf-8', csv: 'text/csv; charset=utf-8' };
+
+/**
+ * Streams a programme's whole audit history, as it stood when the export started, in constant memory: one page at a
+ * time, and no next page before the client has taken the last one (`write` returning false waits for `drain`).
+ */
+export async function streamAuditExport(res: Response, queries: AuditQueries, programId: string, format: ExportFormat): Promise<void> {
+  const head = queries.headPosition();
+  res.status(200);
+  res.setHeader('Content-Type', MEDIA_TYPES[format]);
+  res.setHeader('Content-Disposition', `attachment; filename="${programId}-audit.${format}"`);
+  res.setHeader('Cache-Control', 'no-store');
+  if (format === 'csv' && !(await send(res, stringify([[...CSV_COLUMNS]])))) return;
+  let after: bigint | undefined;
+  while (head !== null) {
+    const page = queries.page({ programId, upTo: head, ...(after === undefined ? {} : { after }) }, PAGE);
+    if (page.items.length === 0) break;
+    const chunk = format === 'jsonl' ? `${page.items.join('\n')}\n` : stringify(page.items.map(csvRow));
+    if (!(await send(res, chunk))) return;
+    if (page.next === null) break;
+    after = BigInt(page.next);
+  }
+  res.end();
+}
+
+function csvRow(json: string): Array<string | number | null> {
+  const item = JSON.parse(json) as AuditItem;
+  const m = item.metadata;
+  return [
+    item.position,
+    item.programId,
+    item.revision,
+    item.eventId,
+    item.type,
+    m.occurredAt,
+    m.recordedAt,
+    m.actor.id,
+    m.actor.role,
+    m.reason,
+    m.legalBasis,
+    JSON.stringify(item.data),
+  ];
+}
+
+/** Writes a chunk; resolves false when the client went away, so the export stops reading. */
+async function send(res: Response, chunk: string): Promise<boolean> {
+  if (res.destroyed || res.writableEnded) return false;
+  if (res.write(chunk)) return true;
+  return new Promise<boolean>((resolve) => {
+    const done = (ok: boolean) => {
+      res.off('drain', drained);
+      res.off('close', closed);
+      resolve(ok);
+    };
+    const drained = () => done(true);
+    const closed = () => done(false);
+    res.on('drain', drained);
+    res.on('close', closed);
+  });
+}

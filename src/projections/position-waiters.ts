@@ -1,0 +1,50 @@
+import { ProblemError } from '../http/problem.js';
+
+interface Waiter {
+  position: bigint;
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+/** The 503 a read answers when its projection has not applied the position it asked for. */
+export function notReady(detail: string): ProblemError {
+  return new ProblemError(503, 'READ_MODEL_NOT_READY', `${detail[0]!.toUpperCase()}${detail.slice(1)}; try again shortly.`, { headers: { 'Retry-After': '1' } });
+}
+
+/**
+ * Readers waiting for one projection to reach a position. They are woken by the commit that gets there (no polling),
+ * or refused with a 503 when their time is up or the projection halts.
+ */
+export class PositionWaiters {
+  private readonly waiters = new Set<Waiter>();
+
+  wait(position: bigint, timeoutMs: number, timeoutDetail: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(notReady(timeoutDetail));
+      }, timeoutMs);
+      const waiter: Waiter = {
+        position,
+        resolve: () => (clearTimeout(timer), resolve()),
+        reject: (error) => (clearTimeout(timer), reject(error)),
+      };
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** Resolves everyone waiting for `position` or an earlier one. */
+  reached(position: bigint): void {
+    for (const waiter of this.waiters) {
+      if (waiter.position <= position) {
+        this.waiters.delete(waiter);
+        waiter.resolve();
+      }
+    }
+  }
+
+  refuseAll(detail: string): void {
+    for (const waiter of this.waiters) waiter.reject(notReady(detail));
+    this.waiters.clear();
+  }
+}

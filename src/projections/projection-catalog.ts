@@ -1,0 +1,159 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { Projection, TableSet } from './projection.js';
+
+/** Where a projection stands, as the catalog keeps it; every position round-trips as a 64-bit integer. */
+export interface CatalogEntry {
+  name: string;
+  version: number;
+  /** The generation whose tables serve reads. */
+  generation: number;
+  /** Last event applied to the serving generation, null before the first. */
+  position: bigint | null;
+  /** Events applied to the serving generation since it was created (the size of a rebuild to come). */
+  applied: number;
+  status: 'live' | 'failed';
+  error: { position: bigint; message: string } | null;
+  /** A rebuild in progress: its generation's tables exist and hold every event up to `position`. */
+  rebuild: { generation: number; position: bigint | null; applied: number; startedAt: number } | null;
+}
+
+interface Row {
+  name: string;
+  version: bigint;
+  generation: bigint;
+  position: bigint | null;
+  applied: bigint;
+  status: 'live' | 'failed';
+  error_position: bigint | null;
+  error_message: string | null;
+  rebuild_generation: bigint | null;
+  rebuild_position: bigint | null;
+  rebuild_applied: bigint | null;
+  rebuild_started_at: bigint | null;
+}
+
+export function tableSet(name: string, generation: number): TableSet {
+  return { prefix: `${name}_g${generation}_` };
+}
+
+/**
+ * One row per projection in `projection_catalog`. Every write happens inside the transaction that also changes the
+ * tables it describes (a batch, a rebuild chunk, a swap), so the catalog never disagrees with the read models.
+ */
+export class ProjectionCatalog {
+  private readonly select: Statement;
+  private readonly upsert: Statement;
+  private readonly advance: Statement;
+  private readonly advanceRebuild: Statement;
+
+  constructor(private readonly db: Database) {
+    db.exec(`CREATE TABLE IF NOT EXISTS projection_catalog (
+      name TEXT PRIMARY KEY,
+      version INTEGER NOT NULL,
+      generation INTEGER NOT NULL,
+      position INTEGER,
+      applied INTEGER NOT NULL DEFAULT 0,
+      status TEXT NOT NULL,
+      error_position INTEGER,
+      error_message TEXT,
+      rebuild_generation INTEGER,
+      rebuild_position INTEGER,
+      rebuild_applied INTEGER,
+      rebuild_started_at INTEGER
+    ) STRICT`);
+    this.select = db.prepare('SELECT * FROM projection_catalog WHERE name = ?').safeIntegers(true);
+    this.upsert = db.prepare(`INSERT OR REPLACE INTO projection_catalog
+      (name, version, generation, position, applied, status, error_position, error_message, rebuild_generation, rebuild_position, rebuild_applied, rebuild_started_at)
+      VALUES (@name, @version, @generation, @position, @applied, @status, @error_position, @error_message, @rebuild_generation, @rebuild_position, @rebuild_applied, @rebuild_started_at)`);
+    this.advance = db.prepare('UPDATE projection_catalog SET position = ?, applied = applied + ? WHERE name = ?');
+    this.advanceRebuild = db.prepare('UPDATE projection_catalog SET rebuild_position = ?, rebuild_applied = rebuild_applied + ? WHERE name = ?');
+  }
+
+  get(name: string): CatalogEntry | null {
+    const row = this.select.get(name) as Row | undefined;
+    return row ? fromRow(row) : null;
+  }
+
+  put(entry: CatalogEntry): void {
+    this.upsert.run(toRow(entry));
+  }
+
+  /** The checkpoint of the serving generation, in the batch's transaction. */
+  advanceTo(name: string, position: bigint, events: number): void {
+    this.advance.run(position, events, name);
+  }
+
+  advanceRebuildTo(name: string, position: bigint, events: number): void {
+    this.advanceRebuild.run(position, events, name);
+  }
+
+  /** Halts the projection at a refused event; only the status columns change, so a running rebuild's stay. */
+  markFailed(name: string, error: { position: bigint; message: string } | null): void {
+    this.db
+      .prepare('UPDATE projection_catalog SET status = ?, error_position = ?, error_message = ? WHERE name = ?')
+      .run(error ? 'failed' : 'live', error?.position ?? null, error?.message ?? null, name);
+  }
+
+  /**
+   * Brings the catalog in line with the projection's code: a projection that is new, or whose version changed, gets
+   * a fresh generation (the old tables, of another shape, are dropped). Returns the entry to run from.
+   */
+  reconcile(projection: Projection): CatalogEntry {
+    return this.db.transaction(() => {
+      const existing = this.get(projection.name);
+      if (existing && existing.version === projection.version) return existing;
+      if (existing) {
+        this.dropGeneration(projection.name, existing.generation);
+        if (existing.rebuild) this.dropGeneration(projection.name, existing.rebuild.generation);
+      }
+      const generation = existing ? Math.max(existing.generation, existing.rebuild?.generation ?? 0) + 1 : 1;
+      projection.createTables(this.db, tableSet(projection.name, generation));
+      const entry: CatalogEntry = { name: projection.name, version: projection.version, generation, position: null, applied: 0, status: 'live', error: null, rebuild: null };
+      this.put(entry);
+      return entry;
+    })();
+  }
+
+  /** Drops every table of one generation (their indexes go with them). */
+  dropGeneration(name: string, generation: number): void {
+    const prefix = tableSet(name, generation).prefix;
+    const tables = this.db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, ?) = ?")
+      .pluck()
+      .all(prefix.length, prefix) as string[];
+    for (const table of tables) this.db.exec(`DROP TABLE IF EXISTS "${table.replaceAll('"', '""')}"`);
+  }
+}
+
+function fromRow(row: Row): CatalogEntry {
+  return {
+    name: row.name,
+    version: Number(row.version),
+    generation: Number(row.generation),
+    position: row.position,
+    applied: Number(row.applied),
+    status: row.status,
+    error: row.error_position !== null ? { position: row.error_position, message: row.error_message ?? '' } : null,
+    rebuild:
+      row.rebuild_generation !== null
+        ? { generation: Number(row.rebuild_generation), position: row.rebuild_position, applied: Number(row.rebuild_applied ?? 0n), startedAt: Number(row.rebuild_started_at ?? 0n) }
+        : null,
+  };
+}
+
+function toRow(entry: CatalogEntry): Record<string, unknown> {
+  return {
+    name: entry.name,
+    version: entry.version,
+    generation: entry.generation,
+    position: entry.position,
+    applied: entry.applied,
+    status: entry.status,
+    error_position: entry.error?.position ?? null,
+    error_message: entry.error?.message ?? null,
+    rebuild_generation: entry.rebuild?.generation ?? null,
+    rebuild_position: entry.rebuild?.position ?? null,
+    rebuild_applied: entry.rebuild?.applied ?? null,
+    rebuild_started_at: entry.rebuild?.startedAt ?? null,
+  };
+}

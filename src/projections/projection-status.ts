@@ -1,0 +1,68 @@
+import type { CatalogEntry } from './projection-catalog.js';
+import type { Lag } from './projection-lag.js';
+import type { RebuildJob } from './projection-rebuild.js';
+
+/** One projection as `GET /api/admin/projections` shows it (positions as strings of digits). */
+export interface ProjectionStatus {
+  name: string;
+  status: 'live' | 'rebuilding' | 'failed';
+  /** Last event applied to the serving generation. */
+  position: string | null;
+  /** Events the serving generation is behind the store. */
+  lag: number;
+  /** True when `lag` stopped counting at its cap: the projection is at least that far behind. */
+  lagIsLowerBound: boolean;
+  version: number;
+  /** The generation whose tables serve reads. */
+  generation: number;
+  rebuild: RebuildStatus | null;
+  error: { position: string; message: string } | null;
+  /** Set while the runner waits to subscribe again after the store failed or ended the subscription. */
+  resubscribing: { attempt: number; lastError: string; retryInMs: number } | null;
+  /** The last rebuild this process abandoned because the projection refused an event. */
+  lastRebuildError: { position: string; message: string } | null;
+  /** Milliseconds from an event's `recordedAt` to its commit here, over the last 16,384 events applied live. */
+  applyLatencyMs: { samples: number; p50: number; p99: number; max: number } | null;
+}
+
+export interface RebuildStatus {
+  generation: number;
+  done: number;
+  /** Events to replay in all: the serving generation's count plus its lag; a lower bound while the lag is one. */
+  total: number;
+  eventsPerSecond: number;
+  etaSeconds: number | null;
+}
+
+/** What the runner knows of one projection, as the admin API and health show it. */
+export function toProjectionStatus(state: {
+  entry: CatalogEntry;
+  job: RebuildJob | null;
+  lag: Lag;
+  resubscribing: { attempt: number; lastError: string; retryAt: number } | null;
+  lastRebuildError: { position: bigint; message: string } | null;
+  latency: ProjectionStatus['applyLatencyMs'];
+}): ProjectionStatus {
+  const { entry, job, lag, resubscribing, lastRebuildError } = state;
+  return {
+    name: entry.name,
+    status: job ? 'rebuilding' : entry.status,
+    position: entry.position?.toString() ?? null,
+    lag: lag.events,
+    lagIsLowerBound: lag.lowerBound,
+    version: entry.version,
+    generation: entry.generation,
+    rebuild: job ? rebuildStatus(job, entry.applied + lag.events) : null,
+    error: entry.error ? { position: entry.error.position.toString(), message: entry.error.message } : null,
+    resubscribing: resubscribing ? { attempt: resubscribing.attempt, lastError: resubscribing.lastError, retryInMs: Math.max(0, resubscribing.retryAt - Date.now()) } : null,
+    lastRebuildError: lastRebuildError ? { position: lastRebuildError.position.toString(), message: lastRebuildError.message } : null,
+    applyLatencyMs: state.latency,
+  };
+}
+
+/** `servingEvents`: what the serving generation holds plus its lag, i.e. the log's length as far as it is known. */
+function rebuildStatus(job: RebuildJob, servingEvents: number): RebuildStatus {
+  const rate = job.rate();
+  const total = Math.max(job.applied, servingEvents);
+  return { generation: job.generation, done: job.applied, total, eventsPerSecond: Math.round(rate), etaSeconds: rate > 0 ? Math.ceil((total - job.applied) / rate) : null };
+}

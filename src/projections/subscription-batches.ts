@@ -1,0 +1,44 @@
+import type { RecordedEvent, Subscription } from '../event-store/event-store.port.js';
+
+const TICK = Symbol('tick');
+
+/**
+ * Hands a subscription's events over in batches: whatever arrives without waiting for the store (up to `maxSize`,
+ * or until the event loop gets a turn) forms one batch, so catching up commits big transactions while a live event
+ * is committed at once. `onBatch` returns false to stop. Events received before the subscription failed or ended are
+ * handed over too, then the failure is thrown.
+ */
+export async function consumeInBatches(subscription: Subscription, maxSize: number, onBatch: (events: RecordedEvent[]) => boolean): Promise<void> {
+  const iterator = subscription[Symbol.asyncIterator]();
+  let batch: RecordedEvent[] = [];
+  let tick: Promise<typeof TICK> | null = null;
+  let stopped = false;
+  const flush = () => {
+    tick = null;
+    const events = batch;
+    batch = [];
+    if (events.length > 0 && !onBatch(events)) stopped = true;
+    return !stopped;
+  };
+  try {
+    let pending = iterator.next();
+    for (;;) {
+      let result: IteratorResult<RecordedEvent> | typeof TICK;
+      if (batch.length === 0) result = await pending;
+      else {
+        tick ??= new Promise((resolve) => setImmediate(() => resolve(TICK)));
+        result = await Promise.race([pending, tick]);
+      }
+      if (result === TICK) {
+        if (!flush()) return;
+        continue;
+      }
+      if (result.done) return;
+      batch.push(result.value);
+      pending = iterator.next();
+      if (batch.length >= maxSize && !flush()) return;
+    }
+  } finally {
+    if (!stopped) flush();
+  }
+}

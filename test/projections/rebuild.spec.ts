@@ -1,0 +1,89 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { ProblemError } from '../../src/http/problem.js';
+import { appendSpread, counterProjection, counts, eventually, expectedCounts, readLog, workspace } from './runner-fixtures.js';
+
+describe('rebuilding a projection without downtime', () => {
+  let ws: ReturnType<typeof workspace>;
+  afterEach(async () => {
+    await ws.dispose();
+  });
+
+  it('builds a new generation while live events keep arriving and reads keep answering, then swaps in an identical model', async () => {
+    ws = workspace();
+    await appendSpread(ws.store, 20_000, 50, 20);
+    const { runner, db } = ws.open([counterProjection()], { chunkSize: 500 });
+    runner.start();
+    await runner.waitForPosition('counter', (await ws.store.headPosition())!);
+    const before = counts(db, runner);
+    const servingPrefix = runner.tables('counter').prefix;
+
+    const job = runner.rebuild('counter');
+    expect((await runner.status('counter')).status).toBe('rebuilding');
+    // Decisions keep arriving, and reads keep answering from the old generation, during the whole rebuild.
+    let reads = 0;
+    let writes = 0;
+    const traffic = (async () => {
+      while (job.outcome === 'running') {
+        await appendSpread(ws.store, 10, 7, 5);
+        writes += 10;
+        const head = (await ws.store.headPosition())!;
+        await runner.waitForPosition('counter', head, 2000);
+        const now = counts(db, runner);
+        expect(now.reduce((n, row) => n + row.events, 0)).toBeGreaterThanOrEqual(before.reduce((n, row) => n + row.events, 0));
+        reads += 1;
+      }
+    })();
+    const progress = await runner.status('counter');
+    expect(progress.rebuild).toMatchObject({ generation: 2 });
+    expect(progress.rebuild!.total).toBeGreaterThanOrEqual(20_000);
+    await job.done;
+    await traffic;
+    expect(job.outcome).toBe('swapped');
+    expect(reads).toBeGreaterThan(0);
+    expect(writes).toBeGreaterThan(0);
+
+    // The new generation serves; the old tables are gone; the model equals the log, with nothing lost or doubled.
+    expect(runner.tables('counter').prefix).not.toBe(servingPrefix);
+    const old = db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE substr(name, 1, ?) = ?").get(servingPrefix.length, servingPrefix) as { n: number };
+    expect(old.n).toBe(0);
+    await appendSpread(ws.store, 30);
+    await runner.waitForPosition('counter', (await ws.store.headPosition())!);
+    expect(counts(db, runner)).toEqual(expectedCounts(await readLog(ws.store)));
+    expect(await runner.status('counter')).toMatchObject({ status: 'live', lag: 0, generation: 2, rebuild: null });
+  });
+
+  it('resumes a rebuild that a stop cut short from its own checkpoint', async () => {
+    ws = workspace();
+    await appendSpread(ws.store, 6000, 20, 50);
+    const first = ws.open([counterProjection()], { chunkSize: 200 });
+    first.runner.start();
+    await first.runner.waitForPosition('counter', (await ws.store.headPosition())!);
+    const job = first.runner.rebuild('counter');
+    await eventually(() => job.applied >= 1000, 10_000);
+    await ws.close(first.runner, first.db);
+    expect(job.outcome).toBe('stopped');
+
+    const second = ws.open([counterProjection()], { chunkSize: 200 });
+    const pending = second.db.prepare("SELECT rebuild_generation, rebuild_applied FROM projection_catalog WHERE name = 'counter'").get() as { rebuild_generation: number; rebuild_applied: number };
+    expect(pending.rebuild_generation).toBe(2);
+    expect(pending.rebuild_applied).toBeGreaterThanOrEqual(1000);
+    second.runner.start();
+    expect((await second.runner.status('counter')).status).toBe('rebuilding');
+    await eventually(async () => (await second.runner.status('counter')).status === 'live', 10_000);
+    expect(second.runner.tables('counter').prefix).toBe('counter_g2_');
+    expect(ws.logs.some((line) => /rebuilding counter into generation 2 from position \d+/.test(line))).toBe(true);
+    expect(counts(second.db, second.runner)).toEqual(expectedCounts(await readLog(ws.store)));
+  });
+
+  it('refuses an unknown projection (404) and a second rebuild while one runs (409)', async () => {
+    ws = workspace();
+    await appendSpread(ws.store, 3000);
+    const { runner } = ws.open([counterProjection()], { chunkSize: 100 });
+    runner.start();
+    expect(() => runner.rebuild('nope')).toThrow(expect.objectContaining({ status: 404, code: 'PROJECTION_NOT_FOUND' }) as unknown as ProblemError);
+    const job = runner.rebuild('counter');
+    expect(() => runner.rebuild('counter')).toThrow(expect.objectContaining({ status: 409, code: 'REBUILD_IN_PROGRESS' }) as unknown as ProblemError);
+    await job.done;
+    expect(job.outcome).toBe('swapped');
+  });
+});
