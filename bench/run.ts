@@ -3,6 +3,7 @@
  * and compared by a person reading the table, never asserted in tests.
  */
 import { runDecisionsBenchmark } from './decisions.bench.js';
+import { runFeedBenchmark } from './feed.bench.js';
 import { runProjectionsBenchmark } from './projections.bench.js';
 import { runStoreBenchmark } from './store.bench.js';
 
@@ -10,6 +11,7 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   store: runStoreBenchmark,
   decisions: runDecisionsBenchmark,
   projections: runProjectionsBenchmark,
+  feed: runFeedBenchmark,
 };
 
 const [name, ...args] = process.argv.slice(2);

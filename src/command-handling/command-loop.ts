@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../event-store/event-store.errors.js';
 import type { EventStore, NewEvent, RecordedEvent } from '../event-store/event-store.port.js';
 import type { JsonObject } from '../event-store/json.js';
+import { upcast } from '../program/program.upcasters.js';
 import { ProblemError } from '../http/problem.js';
 import type { DecisionContext, DecisionOutcome } from './decide-on-program.command.js';
 import { eventMetadata } from './event-metadata.js';
@@ -80,12 +81,11 @@ export class CommandLoop<Command, Event extends { type: string; data: JsonObject
         throw new ProblemError(412, 'REVISION_MISMATCH', `The programme is at revision ${snapshot.revision}, not ${context.ifMatchRevision}; read it again and decide anew.`);
       }
       const decided = this.decider.decide(command, snapshot.state);
-      const metadata = eventMetadata(context, commandId, occurredAt);
       const events: NewEvent[] = decided.map((event, index) => ({
         eventId: uuidv5(`${commandId}/${index}`),
         type: event.type,
         data: event.data,
-        metadata,
+        metadata: eventMetadata(context, commandId, occurredAt, event.type),
       }));
       try {
         const result = await this.appendSurvivingOutages(streamId, events, snapshot.revision < 0 ? 'no-stream' : snapshot.revision);
@@ -133,7 +133,9 @@ export class CommandLoop<Command, Event extends { type: string; data: JsonObject
   private fold(snapshot: StreamSnapshot<State>, events: RecordedEvent[]): StreamSnapshot<State> {
     // The key index is updated in place: only committed events reach it, and the stream's mutex keeps it to one user.
     let state = snapshot.state;
-    for (const event of events) {
+    for (const recorded of events) {
+      // The decider knows only the current shape of each event type; older recorded shapes are upcast first.
+      const event = upcast(recorded);
       state = this.decider.evolve(state, { type: event.type, data: event.data } as Event);
       const key = event.metadata['idempotencyKey'];
       if (typeof key !== 'string') continue;

@@ -1,13 +1,15 @@
 import type { JsonObject } from '../event-store/json.js';
+import { currentSchemaVersion } from '../program/program.upcasters.js';
 import type { DecisionContext } from './decide-on-program.command.js';
 
 /**
  * The metadata every decision's events carry. `recordedAt` is not here: the store stamps it on the envelope.
- * `schemaVersion` lets readers upcast older shapes of an event type; more keys (hash chain, signatures) join here.
+ * `schemaVersion` is the current version of the event's type (see program.upcasters.ts), so readers can upcast the
+ * older shapes; more keys (hash chain, signatures) join here.
  */
-export function eventMetadata(context: DecisionContext, commandId: string, occurredAt: string): JsonObject {
+export function eventMetadata(context: DecisionContext, commandId: string, occurredAt: string, type: string): JsonObject {
   return {
-    schemaVersion: 1,
+    schemaVersion: currentSchemaVersion(type),
     actor: { id: context.actor.id, role: context.actor.role },
     reason: context.reason,
     legalBasis: context.legalBasis ?? null,
