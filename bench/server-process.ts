@@ -3,18 +3,39 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+/** `DOCKET_BENCH_MAIN` measures another build of the service (say, one built elsewhere to compare with). */
+const MAIN = process.env['DOCKET_BENCH_MAIN'] ?? fileURLToPath(new URL('../dist/main.js', import.meta.url));
+/** Clock ticks per second of /proc/<pid>/stat's CPU times: 100 on every Linux that Node runs on. */
+const CLOCK_TICKS = 100;
 
 /** The built service (`npm run build` first) as a child process, the way `npm start` runs it. */
 export interface ServerProcess {
   baseUrl: string;
   /** Peak resident set size of the server so far, in MiB (the kernel's high-water mark). */
   peakMemoryMiB(): number;
+  /**
+   * CPU time (user + system, every thread) the server has used so far, in seconds. Divided by the decisions taken
+   * between two readings it is the cost of a decision, a figure that other load on the machine barely moves.
+   */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
-export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(process.execPath, [MAIN], {
+export interface ServerOptions {
+  /** Node's own flags, placed before the script (`--max-semi-space-size=…`, `--cpu-prof`). */
+  nodeArgs?: string[];
+}
+
+/** The node flags `npm start` gives the service (package.json's start script), so that it is measured as it runs. */
+export function startScriptFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
+  const flags = /\bnode\s+(.*?)\s*dist\/main\.js/.exec(pkg.scripts['start'] ?? '')?.[1] ?? '';
+  return flags.split(/\s+/).filter((flag) => flag !== '');
+}
+
+export async function startServer(env: Record<string, string>, options: ServerOptions = {}): Promise<ServerProcess> {
+  // Flags given here come after those of the start script, and V8 takes the last value of a flag given twice.
+  const child: ChildProcess = spawn(process.execPath, [...startScriptFlags(), ...(options.nodeArgs ?? []), MAIN], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -32,6 +53,13 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       const kib = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
       return kib / 1024;
+    },
+    cpuSeconds() {
+      // The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
+      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the command name.
+      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
     },
     async stop() {
       const exited = new Promise((resolve) => child.once('exit', resolve));

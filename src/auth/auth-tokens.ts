@@ -33,8 +33,12 @@ export function sha256(text: string): Buffer {
 /** The tokens that may call the API, looked up in constant time so response times reveal nothing about them. */
 export class AuthTokens {
   private readonly byRequest = new WeakMap<object, TokenMatch | null>();
+  /** The hex key of each token, worked out once rather than on every request. */
+  private readonly keys: Map<KnownToken, string>;
 
-  constructor(private readonly tokens: readonly KnownToken[]) {}
+  constructor(private readonly tokens: readonly KnownToken[]) {
+    this.keys = new Map(tokens.map((known) => [known, known.sha256.toString('hex')]));
+  }
 
   get size(): number {
     return this.tokens.length;
@@ -47,7 +51,7 @@ export class AuthTokens {
     for (const known of this.tokens) {
       if (timingSafeEqual(presented, known.sha256)) found = known;
     }
-    return found && { key: found.sha256.toString('hex'), actor: found.actor };
+    return found && { key: this.keys.get(found)!, actor: found.actor };
   }
 
   /** The token an HTTP request carries in `Authorization: Bearer`, matched once per request (both guards ask). */

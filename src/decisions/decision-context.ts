@@ -13,8 +13,11 @@ export interface DecisionRequestInfo {
   ifMatchRevision?: number;
   idempotencyKey?: string;
   method: string;
-  /** The route's path with its parameters filled in, so that `/API/Programs/x/` and `/api/programs/x` agree. */
-  path: string;
+  /**
+   * The route's path with its parameters filled in, so that `/API/Programs/x/` and `/api/programs/x` agree. Only
+   * the idempotency fingerprint needs it, so it is worked out only when an Idempotency-Key came.
+   */
+  path?: string;
   /** The body as parsed, before validation turned it into a DTO: what the client sent is what is fingerprinted. */
   body: unknown;
 }
@@ -75,9 +78,8 @@ export function readDecisionRequest(request: Request): DecisionRequestInfo {
   return {
     correlationId: readCorrelationId(single(request, 'x-correlation-id')),
     ...(ifMatchRevision !== undefined ? { ifMatchRevision } : {}),
-    ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+    ...(idempotencyKey !== undefined ? { idempotencyKey, path: routePath(request) } : {}),
     method: request.method,
-    path: routePath(request),
     body: request.body,
   };
 }
@@ -101,7 +103,7 @@ export function decisionContext(actor: AuthorisedActor, body: DecisionDto, reque
     correlationId: request.correlationId,
     ...(request.ifMatchRevision !== undefined ? { ifMatchRevision: request.ifMatchRevision } : {}),
     ...(request.idempotencyKey !== undefined
-      ? { idempotency: { key: request.idempotencyKey, fingerprint: requestFingerprint(request.method, request.path, request.body) } }
+      ? { idempotency: { key: request.idempotencyKey, fingerprint: requestFingerprint(request.method, request.path ?? '', request.body) } }
       : {}),
   };
 }

@@ -1,15 +1,15 @@
 import type Database from 'better-sqlite3';
-import type { ExpectedRevision, RecordedEvent } from '../event-store.port.js';
-import type { SerialisedEvent } from '../event-store.input.js';
+import type { InsertedAppend, PendingAppend } from './append-insert.js';
 
-export interface PendingAppend {
-  streamId: string;
-  events: SerialisedEvent[];
-  expected: ExpectedRevision;
+/** What became of one append of a batch: where its events went, null when the stream was not as expected, or its error. */
+export type AppendOutcome = { recorded: InsertedAppend | null } | { error: unknown };
+
+/** Takes appends and commits them: in the store's own thread (`GroupCommit`) or in a thread of its own. */
+export interface AppendWriter {
+  submit(append: PendingAppend): Promise<AppendOutcome>;
+  /** Commits whatever is waiting, then takes no more. */
+  close(): Promise<void>;
 }
-
-/** What became of one append of a batch: its events, null when the stream was not as expected, or its error. */
-export type AppendOutcome = { recorded: RecordedEvent[] | null } | { error: unknown };
 
 /**
  * Commits the appends that arrive within one turn of the event loop together: one transaction, one fsync. Each
@@ -18,25 +18,27 @@ export type AppendOutcome = { recorded: RecordedEvent[] | null } | { error: unkn
  * the commit that holds it; with `synchronous=FULL` that commit is on disk. Under concurrent load this turns many
  * fsyncs into one; alone, an append waits for nothing but the next tick.
  */
-export class GroupCommit {
+export class GroupCommit implements AppendWriter {
   private queue: Array<{ append: PendingAppend; settle: (outcome: AppendOutcome) => void }> = [];
   private scheduled = false;
-  private readonly commitAlone: (append: PendingAppend) => RecordedEvent[] | null;
+  private readonly commitAlone: (append: PendingAppend) => InsertedAppend | null;
   private readonly commitBatch: (batch: PendingAppend[]) => AppendOutcome[];
 
   constructor(
     db: Database.Database,
-    insert: (append: PendingAppend) => RecordedEvent[] | null,
+    insert: (append: PendingAppend) => InsertedAppend | null,
     private readonly afterCommit: () => void,
   ) {
     // Called inside another transaction, a better-sqlite3 transaction function runs as a savepoint.
     const inTransaction = db.transaction(insert);
-    // Alone in its batch, an append needs no savepoint: if it fails, the whole transaction is its own. A single
-    // event is a single INSERT, atomic as an autocommit statement without BEGIN and COMMIT around it.
-    this.commitAlone = (append) => (append.events.length === 1 ? insert(append) : inTransaction(append));
+    // A single event is a single INSERT, and a statement is atomic by itself: alone, without BEGIN and COMMIT
+    // around it; inside the batch's transaction, without a savepoint (a statement that fails is undone on its own,
+    // and one that finds its stream moved writes nothing). Only appends of several events need the savepoint.
+    const atomically = (append: PendingAppend) => (append.events.length === 1 ? insert(append) : inTransaction(append));
+    this.commitAlone = atomically;
     this.commitBatch = db.transaction((batch: PendingAppend[]) =>
       batch.map((append) =>
-        settle(() => inTransaction(append), (error) => {
+        settle(() => atomically(append), (error) => {
           // A failure of the transaction itself (SQLite may already have rolled it back) fails the whole batch;
           // going on would commit the rest of the batch piecemeal, outside the transaction.
           if (isCommitFailure(error) || !db.inTransaction) throw error;
@@ -53,6 +55,10 @@ export class GroupCommit {
         setImmediate(() => this.flush());
       }
     });
+  }
+
+  async close(): Promise<void> {
+    this.flush();
   }
 
   /** Commits whatever is waiting now. */
@@ -73,7 +79,7 @@ export class GroupCommit {
   }
 }
 
-function settle(commit: () => RecordedEvent[] | null, onError: (error: unknown) => void = () => undefined): AppendOutcome {
+function settle(commit: () => InsertedAppend | null, onError: (error: unknown) => void = () => undefined): AppendOutcome {
   try {
     return { recorded: commit() };
   } catch (error) {

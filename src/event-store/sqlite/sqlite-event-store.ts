@@ -15,9 +15,11 @@ import type {
   Subscription,
 } from '../event-store.port.js';
 import { AppendSignal } from './append-signal.js';
-import { GroupCommit } from './group-commit.js';
+import { insertAppend, type InsertedAppend } from './append-insert.js';
+import { GroupCommit, type AppendWriter } from './group-commit.js';
 import { EventQueries, type EventRow } from './event-queries.js';
 import { SqliteSubscription } from './sqlite-subscription.js';
+import { WRITER_STOPPED, WriterThread } from './writer-thread.js';
 
 /**
  * How hard an acknowledged append is pushed to disk. With WAL, `normal` survives the process being killed (the
@@ -32,6 +34,12 @@ export interface SqliteEventStoreOptions {
   durability?: SqliteDurability;
   /** Events fetched per query while streaming reads and subscriptions. */
   readBatchSize?: number;
+  /**
+   * Where appends are committed: in a worker thread with its own connection (the default for a database file), so
+   * that commits and their fsyncs overlap with the rest of the process's work, or in the calling thread (always for
+   * ':memory:', whose database only one connection can see).
+   */
+  writer?: 'thread' | 'in-process';
 }
 
 /**
@@ -46,25 +54,31 @@ export class SqliteEventStore implements EventStore {
   private readonly signal = new AppendSignal();
   private readonly subscriptions = new Set<SqliteSubscription>();
   private readonly batchSize: number;
-  private readonly groupCommit: GroupCommit;
+  private readonly writer: AppendWriter;
   private closed = false;
 
   constructor(options: SqliteEventStoreOptions) {
     this.db = new Database(options.filename);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
+    const synchronous = options.durability === 'normal' ? 'NORMAL' : 'FULL';
+    this.db.pragma(`synchronous = ${synchronous}`);
     this.db.pragma('busy_timeout = 5000');
     this.batchSize = options.readBatchSize ?? 1000;
     this.queries = new EventQueries(this.db);
-    this.groupCommit = new GroupCommit(this.db, (append) => this.insertEvents(append.streamId, append.events, append.expected), () => this.signal.notify());
+    const notify = () => this.signal.notify();
+    const inMemory = options.filename === ':memory:' || options.filename === '';
+    this.writer =
+      options.writer === 'in-process' || inMemory
+        ? new GroupCommit(this.db, (append) => insertAppend(this.queries, append), notify)
+        : new WriterThread({ filename: options.filename, synchronous }, notify);
   }
 
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     this.assertOpen();
     const serialised = checkAppend(streamId, events, options);
     const expected = options.expectedRevision;
-    const outcome = await this.groupCommit.submit({ streamId, events: serialised, expected });
-    if ('recorded' in outcome && outcome.recorded) return appendResult(outcome.recorded, false);
+    const outcome = await this.writer.submit({ streamId, events: serialised, expected });
+    if ('recorded' in outcome && outcome.recorded) return appendResult(recordedEvents(streamId, serialised, outcome.recorded), false);
     // Refused, or failed: it may be the retry of an append that succeeded (or a batch that failed after all), so
     // look for its events where its expectation puts them before saying no.
     this.assertOpen();
@@ -74,30 +88,13 @@ export class SqliteEventStore implements EventStore {
       const code = (outcome.error as { code?: string }).code ?? '';
       // Only an event id can collide here: revisions are checked by the insert itself.
       if (code === 'SQLITE_CONSTRAINT_UNIQUE') throw new EventStoreInputError(`event id ${this.findRecordedId(serialised)} is already recorded in the log`);
-      if (/^SQLITE_(BUSY|LOCKED|IOERR|FULL|NOMEM|CANTOPEN)/.test(code)) {
+      if (/^SQLITE_(BUSY|LOCKED|IOERR|FULL|NOMEM|CANTOPEN)/.test(code) || code === WRITER_STOPPED) {
         throw new EventStoreUnavailableError(`the embedded event store cannot write now (${code})`, { cause: outcome.error });
       }
       throw outcome.error;
     }
     const actual = this.queries.streamRevision(streamId);
     throw new WrongExpectedRevisionError(streamId, expected, actual < 0 ? 'no-stream' : actual);
-  }
-
-  /**
-   * Inserts the events, the first only if the stream is where the append expects it (checked by the INSERT itself);
-   * null when it is not. The recorded events share their data objects with the caller's: they were checked to be
-   * plain JSON, and parsing back what was just serialised would cost more than the rest of the append.
-   */
-  private insertEvents(streamId: string, events: SerialisedEvent[], expected: ExpectedRevision): RecordedEvent[] | null {
-    const recordedAt = Date.now();
-    const first = this.queries.insertIfAt(streamId, revisionRange(expected), { ...events[0]!, recordedAt });
-    if (!first) return null;
-    // The rest follow the first inside the same transaction, where nobody else can write: their revisions are known.
-    return events.map((event, index) => {
-      const revision = first.revision + index;
-      const position = index === 0 ? first.position : this.queries.insertAt(streamId, revision, { ...event, recordedAt });
-      return { eventId: event.eventId, streamId, revision, position, type: event.type, data: event.dataObject, metadata: event.metadataObject, recordedAt: new Date(recordedAt) };
-    });
   }
 
   private findRecordedId(events: SerialisedEvent[]): string {
@@ -200,7 +197,7 @@ export class SqliteEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
-    this.groupCommit.flush();
+    await this.writer.close();
     this.closed = true;
     this.db.close();
   }
@@ -210,23 +207,27 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
-/** The revisions of the stream's last event (-1: no stream) that satisfy an expectation, as an inclusive range. */
 function appendResult(recorded: RecordedEvent[], alreadyRecorded: boolean): AppendResult {
   const last = recorded[recorded.length - 1]!;
   return { nextExpectedRevision: last.revision, position: last.position, events: recorded, ...(alreadyRecorded ? { alreadyRecorded } : {}) };
 }
 
-function revisionRange(expected: ExpectedRevision): [number, number] {
-  switch (expected) {
-    case 'any':
-      return [-1, Number.MAX_SAFE_INTEGER];
-    case 'no-stream':
-      return [-1, -1];
-    case 'stream-exists':
-      return [0, Number.MAX_SAFE_INTEGER];
-    default:
-      return [expected, expected];
-  }
+/**
+ * The recorded events of an append, from where the writer put them. They share their data objects with the
+ * caller's: those were checked to be plain JSON, and parsing back what was just serialised would cost more than the
+ * rest of the append.
+ */
+function recordedEvents(streamId: string, events: SerialisedEvent[], inserted: InsertedAppend): RecordedEvent[] {
+  return events.map((event, index) => ({
+    eventId: event.eventId,
+    streamId,
+    revision: inserted.firstRevision + index,
+    position: inserted.positions[index]!,
+    type: event.type,
+    data: event.dataObject,
+    metadata: event.metadataObject,
+    recordedAt: new Date(inserted.recordedAt),
+  }));
 }
 
 function toRecorded(row: EventRow): RecordedEvent {

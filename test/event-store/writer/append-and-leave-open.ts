@@ -1,0 +1,10 @@
+/**
+ * Child process of the writer tests: appends, prints the position, and ends without closing the store. The process
+ * must end on its own: an idle writer thread may not keep it alive.
+ */
+import { randomUUID } from 'node:crypto';
+import { SqliteEventStore } from '../../../src/event-store/sqlite/sqlite-event-store.js';
+
+const store = new SqliteEventStore({ filename: process.argv[2]! });
+const result = await store.append('left-open', [{ eventId: randomUUID(), type: 'Appended', data: {} }], { expectedRevision: 'any' });
+process.stdout.write(`${result.position}\n`);
