@@ -1,7 +1,6 @@
 import { type ArgumentMetadata, ValidationPipe, type ValidationPipeOptions } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
 import { type FieldProblem, ProblemError } from '../http/problem.js';
-import { ProgramParams } from './decision-params.dto.js';
 import { rememberValidationRules } from './validation-rules-memo.js';
 
 /**
@@ -31,6 +30,18 @@ class RequestValidationPipe extends ValidationPipe {
   private readonly validParams = new Map<ParamsClass, Map<string, object>>();
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    try {
+      return await this.transformPart(value, metadata);
+    } catch (error) {
+      // The rules are the same for every part of a request; the detail says which part a client got wrong.
+      if (error instanceof ProblemError && error.code === 'VALIDATION_FAILED' && metadata.type !== 'body') {
+        throw new ProblemError(400, error.code, REQUEST_PART[metadata.type], error.extras);
+      }
+      throw error;
+    }
+  }
+
+  private async transformPart(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'param' && isDtoClass(metadata.metatype) && isStringRecord(value)) return this.transformParams(value, metadata, metadata.metatype);
     if (metadata.type === 'body') {
       if (nestsDeeperThan(value, MAX_BODY_DEPTH)) throw bodyProblem(`the request body must not nest deeper than ${MAX_BODY_DEPTH} levels`);
@@ -96,11 +107,15 @@ function nestsDeeperThan(value: unknown, limit: number): boolean {
   return false;
 }
 
+const REQUEST_PART: Record<ArgumentMetadata['type'], string> = {
+  body: 'The request body is not valid',
+  query: 'The query parameters are not valid',
+  param: 'The request path is not valid',
+  custom: 'The request is not valid',
+};
+
 export function validationProblem(errors: ValidationError[]): ProblemError {
-  // The pipe validates the path's parameters with the same rules; say which part of the request is wrong.
-  const inPath = errors.some((error) => error.target instanceof ProgramParams);
-  const detail = inPath ? 'The request path is not valid' : 'The request body is not valid';
-  return new ProblemError(400, 'VALIDATION_FAILED', detail, { errors: fieldProblems(errors) });
+  return new ProblemError(400, 'VALIDATION_FAILED', REQUEST_PART.body, { errors: fieldProblems(errors) });
 }
 
 /**

@@ -66,3 +66,18 @@ describe('bodies validated many times', () => {
     expect(problem.extras.errors?.map((error) => error.field).sort()).toEqual(['attempt', 'reason']);
   });
 });
+
+describe('the detail of a refusal', () => {
+  it('names the part of the request that breaks the rules', async () => {
+    const bad = { programId: 'Not A Slug' };
+    const inBody = await problemOf(() => pipe.transform(bad, asBody(ProgramParams)));
+    const inQuery = await problemOf(() => pipe.transform(bad, { type: 'query', metatype: ProgramParams, data: undefined }));
+    const inPath = await problemOf(() => pipe.transform(bad, asParams(ProgramParams)));
+    expect([inBody.detail, inQuery.detail, inPath.detail]).toEqual([
+      'The request body is not valid',
+      'The query parameters are not valid',
+      'The request path is not valid',
+    ]);
+    expect(inQuery.extras.errors?.map((error) => error.field)).toEqual(['programId']);
+  });
+});
