@@ -1,19 +1,13 @@
 import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import autocannon from 'autocannon';
 import { tempDir } from '../test/support/temp-dir.js';
-import { seedProgrammes } from './decisions.bench.js';
-import { printTable } from './measure.js';
+import { CONNECTIONS, foldEveryProgramme, measureSteadyState, seedProgrammes, type SteadyState } from './decision-load.js';
+import { percentile, printTable } from './measure.js';
 import { startServer, type ServerProcess } from './server-process.js';
 
-const PROGRAMMES = 20;
 const SUBSCRIBERS = 100;
 const RATE = 500;
-const CLOSED_LOOP_CLIENTS = 50;
-const OFFICIAL = 'dev-official-token';
 const SUBSCRIBER = 'dev-subscriber-token';
-const TEAMS = ['upstage', 'lg-ai-research'];
-const CRITERIA = ['benchmark', 'expert-evaluation'];
 
 interface FeedBenchOptions {
   duration: number;
@@ -47,13 +41,13 @@ export async function runFeedBenchmark(args: string[]): Promise<void> {
   const server = await startServer({ DATA_DIR: data.path, NODE_ENV: 'development' });
   const rows: Array<Record<string, string | number>> = [];
   try {
-    await warmEveryProgramme(server.baseUrl);
+    await foldEveryProgramme(server.baseUrl);
     const writers = async (label: string, subscribers: Subscribers | null) => {
       for (const rate of [options.rate, undefined]) {
         const run = await measureWriters(server, options, rate, subscribers);
         rows.push({
           subscribers: label,
-          writers: rate === undefined ? `${CLOSED_LOOP_CLIENTS} clients, closed loop` : `${rate}/s offered`,
+          writers: rate === undefined ? `${CONNECTIONS} clients, closed loop` : `${rate}/s offered`,
           'decisions/s': Math.round(run.decisions / run.seconds).toLocaleString('en-US'),
           'decision p50 ms': percentile(run.latencies, 50),
           'decision p99 ms': percentile(run.latencies, 99),
@@ -194,90 +188,13 @@ function runSubscribersWorker(): void {
 
 if (!isMainThread && (workerData as { feedSubscribers?: boolean } | null)?.feedSubscribers) runSubscribersWorker();
 
-interface WritersRun {
-  decisions: number;
-  refused: number;
-  seconds: number;
-  cpuSeconds: number;
-  latencies: Float64Array;
+interface WritersRun extends SteadyState {
   delivery: Float64Array | null;
 }
 
 async function measureWriters(server: ServerProcess, options: FeedBenchOptions, rate: number | undefined, subscribers: Subscribers | null): Promise<WritersRun> {
-  const latencies: number[] = [];
-  let refused = 0;
-  let from: { at: number; cpu: number } | null = null;
-  const timer = setTimeout(() => {
-    from = { at: performance.now(), cpu: server.cpuSeconds() };
-    if (subscribers) void subscribers.setRecording(true);
-  }, options.warmUp * 1000);
-  const run = drive(server.baseUrl, options.warmUp + options.duration, rate);
-  run.instance.on('response', (_client: unknown, status: number, _bytes: number, milliseconds: number) => {
-    if (!from) return;
-    if (status === 201) latencies.push(milliseconds);
-    else refused++;
-  });
-  await run.result;
-  clearTimeout(timer);
-  const measured = from as { at: number; cpu: number } | null;
-  if (!measured) throw new Error('the run ended before its warm-up did');
-  const seconds = (performance.now() - measured.at) / 1000;
-  const cpuSeconds = server.cpuSeconds() - measured.cpu;
+  const run = await measureSteadyState(server, options.warmUp, options.duration, rate, () => void subscribers?.setRecording(true));
   await new Promise((resolve) => setTimeout(resolve, 200)); // the run's last events reach the subscribers
   await subscribers?.setRecording(false);
-  return { decisions: latencies.length, refused, seconds, cpuSeconds, latencies: Float64Array.from(latencies).sort(), delivery: subscribers ? await subscribers.takeSamples() : null };
-}
-
-/** Nearest-rank percentile of sorted values, to 0.1 ms; 100 is the maximum. */
-function percentile(sorted: Float64Array, p: number): number | string {
-  if (sorted.length === 0) return '-';
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
-  return Math.round(sorted[rank - 1]! * 10) / 10;
-}
-
-let counter = 0;
-/** A score correction on one of the seeded programmes, round-robin. */
-const decision = (baseUrl: string) => {
-  const n = counter++;
-  return {
-    url: `${baseUrl}/api/programs/bench-programme-${n % PROGRAMMES}/rounds/1/score-corrections`,
-    body: JSON.stringify({ teamId: TEAMS[n % 2], criterion: CRITERIA[(n >> 1) % 2], points: (n % 10000) / 100, reason: 'recount of the panel sheet' }),
-  };
-};
-
-async function warmEveryProgramme(baseUrl: string): Promise<void> {
-  for (let p = 0; p < PROGRAMMES; p++) {
-    const { body } = decision(baseUrl);
-    const response = await fetch(`${baseUrl}/api/programs/bench-programme-${p}/rounds/1/score-corrections`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${OFFICIAL}`, 'content-type': 'application/json' },
-      body,
-    });
-    if (response.status !== 201) throw new Error(`warm-up decision answered ${response.status}: ${await response.text()}`);
-  }
-}
-
-function drive(baseUrl: string, duration: number, overallRate?: number): { instance: autocannon.Instance; result: Promise<autocannon.Result> } {
-  const options: autocannon.Options = {
-    url: baseUrl,
-    // At a fixed rate as many connections as the closed loop: a slow answer must not hold the offered rate back.
-    connections: CLOSED_LOOP_CLIENTS,
-    duration,
-    ...(overallRate !== undefined ? { overallRate } : {}),
-    requests: [
-      {
-        method: 'POST',
-        headers: { authorization: `Bearer ${OFFICIAL}`, 'content-type': 'application/json' },
-        setupRequest: (request) => {
-          const { url, body } = decision(baseUrl);
-          return { ...request, path: new URL(url).pathname, body };
-        },
-      },
-    ],
-  };
-  let instance!: autocannon.Instance;
-  const result = new Promise<autocannon.Result>((resolve, reject) => {
-    instance = autocannon(options, (error, finished) => (error ? reject(error as Error) : resolve(finished)));
-  });
-  return { instance, result };
+  return { ...run, delivery: subscribers ? await subscribers.takeSamples() : null };
 }

@@ -32,3 +32,10 @@ export function printTable(title: string, rows: Array<Record<string, string | nu
 }
 
 export const formatRate = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** Nearest-rank percentile of sorted values, to 0.1 ms; 100 is the maximum. */
+export function percentile(sorted: Float64Array, p: number): number | string {
+  if (sorted.length === 0) return '-';
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return Math.round(sorted[rank - 1]! * 10) / 10;
+}
