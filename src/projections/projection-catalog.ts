@@ -107,7 +107,10 @@ export class ProjectionCatalog {
         if (existing.rebuild) this.dropGeneration(projection.name, existing.rebuild.generation);
       }
       const generation = existing ? Math.max(existing.generation, existing.rebuild?.generation ?? 0) + 1 : 1;
-      projection.createTables(this.db, tableSet(projection.name, generation));
+      // A fresh generation is fed event by event from the start: it has its indexes at once.
+      const fresh = tableSet(projection.name, generation);
+      projection.createTables(this.db, fresh);
+      for (const sql of projection.indexes(fresh)) this.db.exec(sql);
       const entry: CatalogEntry = { name: projection.name, version: projection.version, generation, position: null, applied: 0, status: 'live', error: null, rebuild: null };
       this.put(entry);
       return entry;

@@ -25,9 +25,10 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /**
  * Builds a projection afresh into a new generation of tables while the serving generation keeps answering reads
  * and receiving live events. The log is read forwards from the rebuild's own checkpoint (so a rebuild cut short by
- * a crash resumes), one transaction per chunk, yielding to the event loop between chunks. Once a pass over the log
- * has reached its end at or beyond the serving checkpoint, the new generation is swapped in, in one transaction
- * that also drops the old tables.
+ * a crash resumes), one transaction per chunk, yielding to the event loop between chunks, into tables without their
+ * secondary indexes, which are built once the first pass has read the log to its end. Once a pass has reached the
+ * end at or beyond the serving checkpoint, the new generation is swapped in, in one transaction that also drops the
+ * old tables.
  */
 export class RebuildJob {
   readonly done: Promise<void>;
@@ -38,6 +39,7 @@ export class RebuildJob {
   private readonly startedAt = Date.now();
   private readonly appliedAtStart: number;
   private stopped = false;
+  private indexed = false;
   private position: bigint | null;
 
   constructor(
@@ -87,6 +89,7 @@ export class RebuildJob {
         if (this.stopped) break;
         if (chunk.length > 0 && !this.commit(writer, chunk)) return;
         backoff = 100;
+        if (!this.indexed && !(await this.buildIndexes())) break;
         const serving = this.host.serving().position;
         if (serving === null || (this.position !== null && this.position >= serving)) {
           this.swap(writer);
@@ -95,12 +98,34 @@ export class RebuildJob {
         // Live events arrived after this pass read the end of the log: read on from here.
       } catch (error) {
         if (this.stopped) break;
-        this.host.error(`rebuild of ${this.projection.name} could not read the event store (${messageOf(error)}); retrying in ${backoff} ms`);
+        // Reading the store, or building an index (a disk that is full for a while).
+        this.host.error(`rebuild of ${this.projection.name} stopped short (${messageOf(error)}); retrying in ${backoff} ms`);
         await sleep(backoff);
         backoff = Math.min(backoff * 2, 5000);
       }
     }
     this.outcome = 'stopped';
+  }
+
+  /**
+   * The new generation was bulk-loaded without its secondary indexes; each is built in one sorted pass once the log
+   * has been read to its end, before the catching up and the swap. False when the job was stopped meanwhile. A
+   * resumed job may build them again: `IF NOT EXISTS` makes that a no-op.
+   */
+  private async buildIndexes(): Promise<boolean> {
+    const started = Date.now();
+    for (const sql of this.projection.indexes(tableSet(this.projection.name, this.generation))) {
+      try {
+        this.db.exec(sql);
+      } catch (error) {
+        throw new Error(`could not build an index: ${messageOf(error)}`);
+      }
+      await pause();
+      if (this.stopped) return false;
+    }
+    this.indexed = true;
+    this.host.log(`rebuild of ${this.projection.name} built the indexes of generation ${this.generation} in ${Date.now() - started} ms`);
+    return true;
   }
 
   private commit(writer: ProjectionWriter, chunk: RecordedEvent[]): boolean {

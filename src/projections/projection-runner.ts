@@ -21,6 +21,8 @@ export interface RunnerOptions {
   batchSize?: number;
   /** Events per rebuild transaction. */
   chunkSize?: number;
+  /** Events per rebuild transaction of a projection whose `rebuildChunk` is `large`; `chunkSize` by default. */
+  largeChunkSize?: number;
   lagCap?: number;
   logger?: RunnerLogger;
 }
@@ -59,6 +61,7 @@ export class ProjectionRunner implements ReadModelAccess {
   private readonly logger: RunnerLogger;
   private readonly batchSize: number;
   private readonly chunkSize: number;
+  private readonly largeChunkSize: number;
   private started = false;
   private startedAt = Number.POSITIVE_INFINITY;
   private stopped = false;
@@ -75,6 +78,7 @@ export class ProjectionRunner implements ReadModelAccess {
     this.logger = options.logger ?? { log: (m) => console.log(m), error: (m) => console.error(m) };
     this.batchSize = options.batchSize ?? 2000;
     this.chunkSize = options.chunkSize ?? 5000;
+    this.largeChunkSize = options.largeChunkSize ?? this.chunkSize;
     // Reconciled at once, so the query side can name its tables before the first event is projected.
     for (const projection of projections) {
       if (this.slots.has(projection.name)) throw new Error(`two projections are named ${projection.name}`);
@@ -155,6 +159,7 @@ export class ProjectionRunner implements ReadModelAccess {
     this.db.transaction(() => {
       // A rebuild left by a stopped process that this one has not resumed (the CLI does not start the live loops).
       if (unfinished) this.catalog.dropGeneration(name, unfinished.generation);
+      // Bare tables: the job builds the indexes once the bulk load has reached the end of the log.
       slot.projection.createTables(this.db, tableSet(name, generation));
       this.catalog.put({ ...slot.entry, rebuild });
     })();
@@ -273,7 +278,7 @@ export class ProjectionRunner implements ReadModelAccess {
         log: (message) => this.logger.log(message),
         error: (message) => this.logger.error(message),
       },
-      { chunkSize: this.chunkSize },
+      { chunkSize: slot.projection.rebuildChunk === 'large' ? this.largeChunkSize : this.chunkSize },
     );
     slot.job = job;
     void job.done.finally(() => {

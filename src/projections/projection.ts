@@ -17,8 +17,22 @@ export interface Projection {
   readonly name: string;
   /** Bump when the tables' shape or the meaning of `apply` changes: a projection whose version differs is rebuilt. */
   readonly version: number;
-  /** Creates the tables and indexes of one generation. */
+  /**
+   * Creates the tables of one generation, with only the keys `apply` itself relies on. A rebuild bulk-loads these
+   * and builds `indexes` once at the end: one sorted build is far cheaper than keeping an index row by row.
+   */
   createTables(db: Database, tables: TableSet): void;
+  /**
+   * The `CREATE INDEX IF NOT EXISTS` statements of the secondary indexes the queries need, one index each: a
+   * rebuild runs them one at a time, giving the event loop a turn between, and a resumed rebuild may run them again.
+   */
+  indexes(tables: TableSet): readonly string[];
+  /**
+   * `large` for a writer that keeps documents in memory and writes each changed one once per transaction (the
+   * standings): a rebuild feeds it bigger transactions, which cost it fewer writes, holding more events at a time.
+   * A writer that turns each event into rows does better with small ones (less garbage to collect, less memory).
+   */
+  readonly rebuildChunk?: 'large';
   /** A writer for one generation. */
   openWriter(db: Database, tables: TableSet): ProjectionWriter;
 }

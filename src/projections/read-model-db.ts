@@ -9,6 +9,9 @@ export const READ_MODEL_FILE = 'read-models.sqlite';
  */
 export function openReadModelDb(filename: string): Database.Database {
   const db = new Database(filename);
+  // Only a new file takes it (a WAL database keeps the page size it was made with). A standings document or an audit
+  // row's data is a few KiB: with 4 KiB pages each spilled into overflow pages, and rebuilds were ~15% slower.
+  db.pragma('page_size = 16384');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { ProblemError } from '../../src/http/problem.js';
+import type { Database } from 'better-sqlite3';
+import type { Projection } from '../../src/projections/projection.js';
 import { appendSpread, counterProjection, counts, eventually, expectedCounts, readLog, workspace } from './runner-fixtures.js';
 
 describe('rebuilding a projection without downtime', () => {
@@ -35,6 +37,9 @@ describe('rebuilding a projection without downtime', () => {
     })();
     const progress = await runner.status('counter');
     expect(progress.rebuild).toMatchObject({ generation: 2 });
+    // Bulk-loaded bare: the new generation gets its secondary index only once the log has been read to its end.
+    expect(indexesOf(db, 'counter_g2_')).toEqual([]);
+    expect(indexesOf(db, servingPrefix)).toEqual([`${servingPrefix}counts_by_position`]);
     expect(progress.rebuild!.total).toBeGreaterThanOrEqual(20_000);
     await job.done;
     await traffic;
@@ -44,6 +49,8 @@ describe('rebuilding a projection without downtime', () => {
 
     // The new generation serves; the old tables are gone; the model equals the log, with nothing lost or doubled.
     expect(runner.tables('counter').prefix).not.toBe(servingPrefix);
+    expect(indexesOf(db, 'counter_g2_')).toEqual(['counter_g2_counts_by_position']);
+    expect(ws.logs.some((line) => /rebuild of counter built the indexes of generation 2/.test(line))).toBe(true);
     const old = db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE substr(name, 1, ?) = ?").get(servingPrefix.length, servingPrefix) as { n: number };
     expect(old.n).toBe(0);
     await appendSpread(ws.store, 30);
@@ -71,8 +78,35 @@ describe('rebuilding a projection without downtime', () => {
     expect((await second.runner.status('counter')).status).toBe('rebuilding');
     await eventually(async () => (await second.runner.status('counter')).status === 'live', 10_000);
     expect(second.runner.tables('counter').prefix).toBe('counter_g2_');
+    expect(indexesOf(second.db, 'counter_g2_')).toEqual(['counter_g2_counts_by_position']);
     expect(ws.logs.some((line) => /rebuilding counter into generation 2 from position \d+/.test(line))).toBe(true);
     expect(counts(second.db, second.runner)).toEqual(expectedCounts(await readLog(ws.store)));
+  });
+
+  it('feeds a projection that asks for large rebuild chunks bigger transactions, and both come out equal to the log', async () => {
+    ws = workspace();
+    await appendSpread(ws.store, 3000, 30, 10);
+    const flushes = { small: 0, large: 0 };
+    const counted = (name: string, kind: keyof typeof flushes, rebuildChunk?: 'large'): Projection => {
+      const inner = counterProjection(name);
+      return {
+        ...inner,
+        ...(rebuildChunk ? { rebuildChunk } : {}),
+        openWriter(db, tables) {
+          const writer = inner.openWriter(db, tables);
+          return { ...writer, apply: (event) => writer.apply(event), discard: () => writer.discard(), flush: () => (flushes[kind]++, writer.flush()) };
+        },
+      };
+    };
+    const { runner, db } = ws.open([counted('small', 'small'), counted('large', 'large', 'large')], { chunkSize: 100, largeChunkSize: 1000 });
+    const jobs = [runner.rebuild('small'), runner.rebuild('large')];
+    await Promise.all(jobs.map((job) => job.done));
+    expect(jobs.map((job) => job.outcome)).toEqual(['swapped', 'swapped']);
+    expect(flushes.small).toBe(30);
+    expect(flushes.large).toBe(3);
+    const log = expectedCounts(await readLog(ws.store));
+    expect(counts(db, runner, 'small')).toEqual(log);
+    expect(counts(db, runner, 'large')).toEqual(log);
   });
 
   it('refuses an unknown projection (404) and a second rebuild while one runs (409)', async () => {
@@ -87,3 +121,11 @@ describe('rebuilding a projection without downtime', () => {
     expect(job.outcome).toBe('swapped');
   });
 });
+
+/** The explicit indexes (not those SQLite makes for a primary key) of one generation's tables. */
+function indexesOf(db: Database, prefix: string): string[] {
+  return db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND substr(tbl_name, 1, ?) = ? ORDER BY name")
+    .pluck()
+    .all(prefix.length, prefix) as string[];
+}

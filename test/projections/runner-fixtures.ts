@@ -19,6 +19,9 @@ export function counterProjection(name = 'counter', options: { version?: number;
     createTables(db: Database, { prefix }: TableSet) {
       db.exec(`CREATE TABLE "${prefix}counts" (stream TEXT PRIMARY KEY, events INTEGER NOT NULL, revisions INTEGER NOT NULL, last_position INTEGER NOT NULL)`);
     },
+    indexes({ prefix }: TableSet) {
+      return [`CREATE INDEX IF NOT EXISTS "${prefix}counts_by_position" ON "${prefix}counts" (last_position)`];
+    },
     openWriter(db: Database, { prefix }: TableSet): ProjectionWriter {
       const read = db.prepare(`SELECT events, revisions FROM "${prefix}counts" WHERE stream = ?`);
       const write = db.prepare(`INSERT OR REPLACE INTO "${prefix}counts" (stream, events, revisions, last_position) VALUES (?, ?, ?, ?)`);

@@ -105,6 +105,7 @@ export class ProjectionHarness {
   ) {
     this.tables = { prefix: `${projection.name}_g${generation}_` };
     projection.createTables(db, this.tables);
+    for (const sql of projection.indexes(this.tables)) db.exec(sql);
     this.writer = projection.openWriter(db, this.tables);
   }
 

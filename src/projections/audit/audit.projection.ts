@@ -41,9 +41,10 @@ export const AUDIT_ITEM_SQL = `json_object(
 /**
  * Every programme event with its metadata, keyed by position (keyset paging), with an index per filter that ends in
  * position, so a page is a walk from the cursor however long the history is. `event_teams` lists the teams each
- * event names (the same rule as the timeline), keyed by team then position, so the team filter is a walk too.
+ * event names (the same rule as the timeline), indexed by team then position, so the team filter is a walk too.
  *
- * Rebuild speed decides which indexes exist: an index led by the programme is written at a scattered place for
+ * A rebuild loads the tables bare and builds these indexes once at the end (see `Projection.indexes`). Rebuild and
+ * live speed decide which indexes exist: an index led by the programme is written at a scattered place for
  * every event of an interleaved log, so there is one (programme, position) and no programme-and-type or
  * programme-and-actor pair; within one programme those filters walk its events. Type, actor and recorded time
  * have few distinct leading values or grow with position, so their indexes are cheap to keep.
@@ -56,10 +57,10 @@ export const AUDIT_ITEM_SQL = `json_object(
  */
 export const auditProjection: Projection = {
   name: AUDIT,
-  version: 1,
+  // 2: `event_teams` became a rowid table with its (team, position) index built after a rebuild's bulk load.
+  version: 2,
   createTables(db: Database, tables: TableSet): void {
     const { events, eventTeams } = auditTables(tables);
-    const p = tables.prefix;
     db.exec(`
       CREATE TABLE IF NOT EXISTS ${events} (
         position INTEGER PRIMARY KEY,
@@ -81,18 +82,25 @@ export const auditProjection: Projection = {
         regressed INTEGER NOT NULL,
         data TEXT NOT NULL
       );
-      CREATE INDEX IF NOT EXISTS ${p}events_by_program ON ${events} (program_id, position);
-      CREATE INDEX IF NOT EXISTS ${p}events_by_type ON ${events} (type, position);
-      CREATE INDEX IF NOT EXISTS ${p}events_by_actor ON ${events} (actor_id, position);
-      CREATE INDEX IF NOT EXISTS ${p}events_by_recorded_max ON ${events} (recorded_max, position);
-      CREATE INDEX IF NOT EXISTS ${p}events_regressed ON ${events} (recorded_at, position) WHERE regressed = 1;
       CREATE TABLE IF NOT EXISTS ${eventTeams} (
         team_id TEXT NOT NULL,
         position INTEGER NOT NULL,
-        program_id TEXT NOT NULL,
-        PRIMARY KEY (team_id, position)
-      ) WITHOUT ROWID;
+        program_id TEXT NOT NULL
+      );
     `);
+  },
+  indexes(tables: TableSet): readonly string[] {
+    const { events, eventTeams } = auditTables(tables);
+    const p = tables.prefix;
+    return [
+      `CREATE INDEX IF NOT EXISTS ${p}events_by_program ON ${events} (program_id, position)`,
+      `CREATE INDEX IF NOT EXISTS ${p}events_by_type ON ${events} (type, position)`,
+      `CREATE INDEX IF NOT EXISTS ${p}events_by_actor ON ${events} (actor_id, position)`,
+      `CREATE INDEX IF NOT EXISTS ${p}events_by_recorded_max ON ${events} (recorded_max, position)`,
+      `CREATE INDEX IF NOT EXISTS ${p}events_regressed ON ${events} (recorded_at, position) WHERE regressed = 1`,
+      // Covering: a team's walk, also narrowed to one programme, never reads the table itself.
+      `CREATE INDEX IF NOT EXISTS ${p}event_teams_by_team ON ${eventTeams} (team_id, position, program_id)`,
+    ];
   },
   openWriter(db: Database, tables: TableSet): ProjectionWriter {
     return new AuditWriter(db, auditTables(tables));
@@ -135,7 +143,7 @@ class AuditWriter implements ProjectionWriter {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.lastRecordedMax = db.prepare(`SELECT recorded_max FROM ${tables.events} ORDER BY position DESC LIMIT 1`).pluck() as Statement<[], string>;
-    this.insertTeam = db.prepare(`INSERT OR IGNORE INTO ${tables.eventTeams} (team_id, position, program_id) VALUES (?, ?, ?)`);
+    this.insertTeam = db.prepare(`INSERT INTO ${tables.eventTeams} (team_id, position, program_id) VALUES (?, ?, ?)`);
   }
 
   apply(event: RecordedEvent): void {

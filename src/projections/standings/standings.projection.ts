@@ -4,6 +4,7 @@ import { programRecordOf } from '../common/program-event.js';
 import type { Projection, ProjectionWriter, TableSet } from '../projection.js';
 import type { StandingsDocument, StandingsState } from './standings.document.js';
 import { evolveStandings } from './standings.fold.js';
+import { standingsJson } from './standings.json.js';
 
 export const STANDINGS = 'standings';
 
@@ -22,6 +23,7 @@ export function standingsTable(tables: TableSet): string {
 export const standingsProjection: Projection = {
   name: STANDINGS,
   version: 1,
+  rebuildChunk: 'large',
   createTables(db: Database, tables: TableSet): void {
     db.exec(`CREATE TABLE IF NOT EXISTS ${standingsTable(tables)} (
       program_id TEXT PRIMARY KEY,
@@ -32,6 +34,9 @@ export const standingsProjection: Projection = {
       rounds_opened INTEGER NOT NULL,
       document TEXT NOT NULL
     )`);
+  },
+  indexes(): readonly string[] {
+    return []; // a document is found by its programme, the primary key
   },
   openWriter(db: Database, tables: TableSet): ProjectionWriter {
     return new StandingsWriter(db, tables);
@@ -99,6 +104,6 @@ class StandingsWriter implements ProjectionWriter {
 
   private write(programId: string, { standings, roundsOpened }: StandingsState): void {
     const { title, phase, revision, position } = standings;
-    this.save.run(programId, title, phase, revision, BigInt(position), roundsOpened, JSON.stringify(standings));
+    this.save.run(programId, title, phase, revision, BigInt(position), roundsOpened, standingsJson(standings));
   }
 }

@@ -60,8 +60,11 @@ export const timelineProjection: Projection = {
         reason TEXT,
         data TEXT NOT NULL
       );
-      CREATE UNIQUE INDEX IF NOT EXISTS ${tables.prefix}entries_by_team ON ${entries} (program_id, team_id, position);
     `);
+  },
+  indexes(tables: TableSet): readonly string[] {
+    // Built after a rebuild's bulk load: entries are then appended in log order with no index to keep.
+    return [`CREATE UNIQUE INDEX IF NOT EXISTS ${tables.prefix}entries_by_team ON ${timelineTables(tables).entries} (program_id, team_id, position)`];
   },
   openWriter(db: Database, tables: TableSet): ProjectionWriter {
     return new TimelineWriter(db, timelineTables(tables));
