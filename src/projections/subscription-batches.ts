@@ -36,7 +36,13 @@ export async function consumeInBatches(subscription: Subscription, maxSize: numb
       if (result.done) return;
       batch.push(result.value);
       pending = iterator.next();
-      if (batch.length >= maxSize && !flush()) return;
+      if (batch.length >= maxSize) {
+        if (!flush()) return;
+        // While catching up, every event is at hand and all of this runs on microtasks: without a turn of the event
+        // loop here, a long catch-up would starve HTTP and keep every race against a not-yet-fired tick (and the
+        // events it references) alive until it ends.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
   } finally {
     if (!stopped) flush();

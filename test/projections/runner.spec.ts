@@ -35,6 +35,18 @@ describe('projection runner on SQLite', () => {
     expect(status).toMatchObject({ name: 'counter', status: 'live', position: head.toString(), lag: 0, error: null, rebuild: null });
   });
 
+  it('lets the event loop turn between batches while it catches up, so the server answers meanwhile', async () => {
+    ws = workspace();
+    await appendSpread(ws.store, 3000);
+    const { runner } = ws.open([counterProjection()], { batchSize: 500 });
+    const head = (await ws.store.headPosition())!;
+    runner.start();
+    // A timer stands for an HTTP request arriving during the catch-up: it must run before the catch-up ends.
+    const seenByTimer = await new Promise<bigint | null>((resolve) => setTimeout(() => resolve(runner.position('counter')), 0));
+    await runner.waitForPosition('counter', head);
+    expect(seenByTimer === null || seenByTimer < head).toBe(true);
+  });
+
   it('follows live appends and wakes readers waiting for a position', async () => {
     ws = workspace();
     const { runner, db } = ws.open([counterProjection()]);
