@@ -24,7 +24,9 @@ export type Checkpoint = (position: bigint, events: number) => void;
  * Applies events to a writer and records the checkpoint, all in one synchronous transaction: a crash at any instant
  * leaves either the whole batch with its checkpoint or none of it. When the writer throws, the transaction rolls
  * back, the writer forgets what it held, and the events before the refused one are applied again and committed; the
- * refused event is reported, never skipped. Must not be given an empty batch.
+ * refused event is reported, never skipped. Must not be given an empty batch. Called inside an open transaction (the
+ * live feed's, shared by every projection), its transactions are savepoints: a refusal rolls back this writer's part
+ * only, and everything commits, or not, with the enclosing transaction.
  */
 export function applyBatch(db: Database, writer: ProjectionWriter, events: readonly RecordedEvent[], checkpoint: Checkpoint): BatchOutcome {
   let current: RecordedEvent | null = null;

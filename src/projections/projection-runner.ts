@@ -1,13 +1,12 @@
 import type { Database } from 'better-sqlite3';
-import type { EventStore, RecordedEvent, Subscription } from '../event-store/event-store.port.js';
+import type { EventStore } from '../event-store/event-store.port.js';
 import { ProblemError } from '../http/problem.js';
 import { ApplyLatency } from './apply-latency.js';
-import { applyBatch, messageOf } from './projection-batch.js';
-import { type CatalogEntry, ProjectionCatalog, tableSet } from './projection-catalog.js';
+import { LiveFeed, type LiveSlot } from './live-feed.js';
+import { ProjectionCatalog, tableSet } from './projection-catalog.js';
 import { LagMeter } from './projection-lag.js';
 import { RebuildJob } from './projection-rebuild.js';
 import { notReady, PositionWaiters } from './position-waiters.js';
-import { consumeInBatches } from './subscription-batches.js';
 import { type ProjectionStatus, toProjectionStatus } from './projection-status.js';
 import type { Projection, ProjectionWriter, ReadModelAccess, TableSet } from './projection.js';
 
@@ -27,45 +26,29 @@ export interface RunnerOptions {
   logger?: RunnerLogger;
 }
 
-/** A projection as the runner drives it: the serving generation and the loops that feed it. */
-interface Slot {
+/** A projection as the runner drives it: the serving generation, what the live feed keeps of it, and its rebuild. */
+interface Slot extends LiveSlot {
   projection: Projection;
-  entry: CatalogEntry;
   tables: TableSet;
-  writer: ProjectionWriter;
-  waiters: PositionWaiters;
-  /** Stopped at a refused event in this process; only a rebuild (or a restart) starts it again. */
-  halted: boolean;
-  subscription: Subscription | null;
-  loop: Promise<void> | null;
-  /** Identifies the current live loop, so a loop that outlives a halt and restart ends instead of running twice. */
-  loopToken: object;
-  resubscribing: { attempt: number; lastError: string; retryAt: number } | null;
   job: RebuildJob | null;
   lastRebuildError: { position: bigint; message: string } | null;
-  latency: ApplyLatency;
 }
 
-const BACKOFF_FIRST_MS = 100;
-const BACKOFF_MAX_MS = 5000;
-
 /**
- * Feeds every projection from the event store: one subscription per projection from its checkpoint, events applied
- * in batches whose read-model changes and checkpoint commit in one transaction, resubscription with backoff, a
- * visible halt at a refused event, and rebuilds into a new generation that swap in without downtime.
+ * Feeds every projection from the event store: one live feed (see `LiveFeed`: one subscription, one transaction per
+ * batch for all projections, resubscription with backoff, a visible halt at a refused event), and rebuilds into a
+ * new generation that swap in without downtime.
  */
 export class ProjectionRunner implements ReadModelAccess {
   private readonly slots = new Map<string, Slot>();
   private readonly catalog: ProjectionCatalog;
   private readonly lags: LagMeter;
   private readonly logger: RunnerLogger;
-  private readonly batchSize: number;
   private readonly chunkSize: number;
   private readonly largeChunkSize: number;
+  private readonly feed: LiveFeed;
   private started = false;
   private startedAt = Number.POSITIVE_INFINITY;
-  private stopped = false;
-  private readonly sleeps = new Set<() => void>();
 
   constructor(
     private readonly db: Database,
@@ -76,7 +59,6 @@ export class ProjectionRunner implements ReadModelAccess {
     this.catalog = new ProjectionCatalog(db);
     this.lags = new LagMeter(store, { cap: options.lagCap ?? 10_000 });
     this.logger = options.logger ?? { log: (m) => console.log(m), error: (m) => console.error(m) };
-    this.batchSize = options.batchSize ?? 2000;
     this.chunkSize = options.chunkSize ?? 5000;
     this.largeChunkSize = options.largeChunkSize ?? this.chunkSize;
     // Reconciled at once, so the query side can name its tables before the first event is projected.
@@ -91,39 +73,39 @@ export class ProjectionRunner implements ReadModelAccess {
         writer: projection.openWriter(db, tables),
         waiters: new PositionWaiters(),
         halted: false,
-        subscription: null,
-        loop: null,
-        loopToken: {},
         resubscribing: null,
         job: null,
         lastRebuildError: null,
         latency: new ApplyLatency(),
       });
     }
+    this.feed = new LiveFeed(db, store, this.catalog, [...this.slots.values()], {
+      batchSize: options.batchSize ?? 2000,
+      startedAt: () => this.startedAt,
+      log: (message) => this.logger.log(message),
+      error: (message) => this.logger.error(message),
+    });
   }
 
   names(): string[] {
     return [...this.slots.keys()];
   }
 
-  /** Subscribes every projection from its checkpoint and resumes the rebuilds a stop or crash cut short. */
+  /** Starts the live feed from the lowest checkpoint and resumes the rebuilds a stop or crash cut short. */
   start(): void {
     if (this.started) return;
     this.started = true;
     this.startedAt = Date.now();
+    this.feed.start();
     for (const slot of this.slots.values()) {
-      this.startLive(slot);
       const rebuild = slot.entry.rebuild;
       if (rebuild) this.startJob(slot, rebuild.generation, rebuild);
     }
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    for (const wake of this.sleeps) wake();
     const slots = [...this.slots.values()];
-    await Promise.all(slots.map((slot) => slot.subscription?.close()));
-    await Promise.all(slots.flatMap((slot) => [slot.loop, slot.job?.stop()]));
+    await Promise.all([this.feed.stop(), ...slots.map((slot) => slot.job?.stop())]);
     for (const slot of slots) slot.waiters.refuseAll('the read models are shutting down');
   }
 
@@ -177,84 +159,6 @@ export class ProjectionRunner implements ReadModelAccess {
     return toProjectionStatus({ ...slot, lag: await this.lags.lag(slot.entry.name, slot.entry.position), latency: slot.latency.summary() });
   }
 
-  // The live loop
-
-  private startLive(slot: Slot): void {
-    if (this.stopped) return;
-    slot.halted = false;
-    const token = {};
-    slot.loopToken = token;
-    const loop = this.live(slot, token).finally(() => {
-      if (slot.loop === loop) slot.loop = null;
-    });
-    slot.loop = loop;
-  }
-
-  private async live(slot: Slot, token: object): Promise<void> {
-    let backoff = BACKOFF_FIRST_MS;
-    const current = () => !this.stopped && !slot.halted && slot.loopToken === token;
-    while (current()) {
-      let lastError = 'the subscription ended';
-      let subscription: Subscription | null = null;
-      try {
-        subscription = this.store.subscribe({ fromPosition: slot.entry.position ?? 'start' });
-        slot.subscription = subscription;
-        await consumeInBatches(subscription, this.batchSize, (events) => {
-          if (!this.commit(slot, events)) return false;
-          backoff = BACKOFF_FIRST_MS;
-          slot.resubscribing = null;
-          return true;
-        });
-      } catch (error) {
-        lastError = messageOf(error);
-      } finally {
-        if (slot.subscription === subscription) slot.subscription = null;
-        await subscription?.close().catch(() => undefined);
-      }
-      if (!current()) return;
-      const attempt = (slot.resubscribing?.attempt ?? 0) + 1;
-      slot.resubscribing = { attempt, lastError, retryAt: Date.now() + backoff };
-      this.logger.error(`projection ${slot.entry.name}: ${lastError}; subscribing again from ${slot.entry.position ?? 'the start'} in ${backoff} ms`);
-      await this.sleep(backoff);
-      backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
-    }
-  }
-
-  /** One batch in one transaction; false when the projection halted at a refused event. */
-  private commit(slot: Slot, batch: RecordedEvent[]): boolean {
-    const name = slot.entry.name;
-    const checkpoint = slot.entry.position;
-    // A rebuild that swapped in may be ahead of what the subscription delivers: an applied event is never applied twice.
-    const events = checkpoint === null ? batch : batch.filter((event) => event.position > checkpoint);
-    if (events.length === 0 || slot.halted) return !slot.halted;
-    const failure = slot.entry.error;
-    const outcome = applyBatch(this.db, slot.writer, events, (position, count) => {
-      this.catalog.advanceTo(name, position, count);
-      if (failure && position >= failure.position) this.catalog.markFailed(name, null);
-    });
-    if (outcome.last !== null) {
-      slot.entry = { ...slot.entry, position: outcome.last, applied: slot.entry.applied + outcome.applied };
-      if (failure && outcome.last >= failure.position) slot.entry = { ...slot.entry, status: 'live', error: null };
-      if (slot.entry.position !== null) slot.waiters.reached(slot.entry.position);
-      // Only events recorded while this runner was up: catching up on old history is not live lag.
-      const now = Date.now();
-      for (let i = 0; i < outcome.applied; i++) {
-        const recordedAt = events[i]!.recordedAt.getTime();
-        if (recordedAt >= this.startedAt) slot.latency.record(recordedAt, now);
-      }
-    }
-    if (!outcome.poison) return true;
-    const { event, message } = outcome.poison;
-    const error = { position: event.position, message };
-    this.catalog.markFailed(name, error);
-    slot.entry = { ...slot.entry, status: 'failed', error };
-    slot.halted = true;
-    this.logger.error(`projection ${name} halted at position ${event.position} (type ${event.type}, stream ${event.streamId}, event ${event.eventId}): ${message}`);
-    slot.waiters.refuseAll(`the ${name} projection is halted at a refused event`);
-    void slot.subscription?.close();
-    return false;
-  }
-
   // Rebuilds
 
   private startJob(slot: Slot, generation: number, progress: { position: bigint | null; applied: number }): RebuildJob {
@@ -273,7 +177,12 @@ export class ProjectionRunner implements ReadModelAccess {
           slot.tables = tables;
           slot.writer = writer;
           if (slot.entry.position !== null) slot.waiters.reached(slot.entry.position);
-          if (slot.halted || !slot.loop) this.startLive(slot);
+          // A halted projection rejoins the feed, which may have moved past its checkpoint: the feed starts again
+          // from the lowest one.
+          if (slot.halted) {
+            slot.halted = false;
+            this.feed.start();
+          }
         },
         log: (message) => this.logger.log(message),
         error: (message) => this.logger.error(message),
@@ -298,17 +207,5 @@ export class ProjectionRunner implements ReadModelAccess {
     const slot = this.slots.get(name);
     if (!slot) throw new Error(`no projection is named ${name}`);
     return slot;
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.sleeps.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.sleeps.add(wake);
-    });
   }
 }
