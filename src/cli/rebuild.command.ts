@@ -51,8 +51,8 @@ async function rebuildThroughServer(client: DocketClient, name: string, progress
     done = status.rebuild?.done ?? done;
     if (status.status !== 'rebuilding') {
       if (status.generation > fromGeneration && status.status === 'live') {
-        // The last progress seen may be a poll behind; the serving generation's count is exact after the swap.
-        progress.finish(status, (Date.now() - started) / 1000, Math.max(done, status.rebuild?.done ?? 0));
+        // The last progress seen may be a poll behind (or there was none); the swapped-in generation's count is exact.
+        progress.finish(status, (Date.now() - started) / 1000, Math.max(done, status.applied));
         return EXIT.ok;
       }
       progress.finish(null, 0);

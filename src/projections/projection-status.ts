@@ -15,6 +15,8 @@ export interface ProjectionStatus {
   version: number;
   /** The generation whose tables serve reads. */
   generation: number;
+  /** Events the serving generation has applied since it was created. */
+  applied: number;
   rebuild: RebuildStatus | null;
   error: { position: string; message: string } | null;
   /** Set while the runner waits to subscribe again after the store failed or ended the subscription. */
@@ -52,6 +54,7 @@ export function toProjectionStatus(state: {
     lagIsLowerBound: lag.lowerBound,
     version: entry.version,
     generation: entry.generation,
+    applied: entry.applied,
     rebuild: job ? rebuildStatus(job, entry.applied + lag.events) : null,
     error: entry.error ? { position: entry.error.position.toString(), message: entry.error.message } : null,
     resubscribing: resubscribing ? { attempt: resubscribing.attempt, lastError: resubscribing.lastError, retryInMs: Math.max(0, resubscribing.retryAt - Date.now()) } : null,

@@ -77,6 +77,9 @@ export class ProjectionStatusDto {
   @ApiProperty({ type: 'integer', description: 'The generation of tables serving reads.' })
   generation!: number;
 
+  @ApiProperty({ type: 'integer', description: 'Events the serving generation has applied since it was created.' })
+  applied!: number;
+
   @ApiProperty({ type: RebuildProgressDto, nullable: true })
   rebuild!: RebuildProgressDto | null;
 
