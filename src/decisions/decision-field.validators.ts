@@ -163,3 +163,23 @@ export function OnlyWhen(applies: (body: Record<string, unknown>) => boolean, wh
     }),
   );
 }
+
+/**
+ * A number that must not exceed another field of the same body: winners are finalists until they win, so a
+ * programme with more winner slots than finalist slots could never conclude. Only compared when the other field is
+ * an integer within its own `[min, max]`; otherwise that field's own rules name the field that is wrong.
+ */
+export function NotAbove(other: string, [min, max]: [number, number]): PropertyDecorator {
+  return ValidateBy({
+    name: 'notAbove',
+    constraints: [other],
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) => {
+        const limit = (args?.object as Record<string, unknown> | undefined)?.[other];
+        if (!Number.isInteger(value) || !Number.isInteger(limit) || (limit as number) < min || (limit as number) > max) return true;
+        return (value as number) <= (limit as number);
+      },
+      defaultMessage: (args?: ValidationArguments) => `${args?.property} must not be greater than ${other}`,
+    },
+  });
+}

@@ -1,5 +1,5 @@
 import { FreeTextField, IntField, NestedListField, SlugField } from './decision-field.decorators.js';
-import { UniqueBy } from './decision-field.validators.js';
+import { NotAbove, UniqueBy } from './decision-field.validators.js';
 import { DecisionDto } from './decision.dto.js';
 
 export class EligibilityRuleDto {
@@ -13,6 +13,8 @@ export class EligibilityRuleDto {
   text!: string;
 }
 
+const SLOTS: [number, number] = [1, 1000];
+
 /** `POST /programs`. */
 export class LaunchProgramDto extends DecisionDto {
   @SlugField(3, 64, { description: 'The new programme; used in every path about it.', example: 'sovereign-ai-2025' })
@@ -24,10 +26,11 @@ export class LaunchProgramDto extends DecisionDto {
   @FreeTextField({ description: 'The ministry that runs it.', example: 'Ministry of Science and ICT' })
   ministry!: string;
 
-  @IntField(1, 1000, { description: 'How many teams may be finalists (or winners) at once.', example: 5 })
+  @IntField(...SLOTS, { description: 'How many teams may be finalists (or winners) at once.', example: 5 })
   finalistSlots!: number;
 
-  @IntField(1, 1000, { description: 'How many winners conclude the programme.', example: 2 })
+  @IntField(...SLOTS, { description: 'How many winners conclude the programme; at most finalistSlots.', example: 2 })
+  @NotAbove('finalistSlots', SLOTS)
   winnerSlots!: number;
 
   @NestedListField(() => EligibilityRuleDto, { min: 0, max: 100 }, {

@@ -128,6 +128,14 @@ describe('integers', () => {
       { field: 'winnerSlots', message: 'winnerSlots must be an integer number' },
     ]);
   });
+
+  it('refuses more winner slots than finalist slots: such a programme could never conclude', async () => {
+    expect(await problemsOf(LaunchProgramDto, { ...launch, finalistSlots: 2, winnerSlots: 3 })).toEqual([
+      { field: 'winnerSlots', message: 'winnerSlots must not be greater than finalistSlots' },
+    ]);
+    expect(await fieldsOf(LaunchProgramDto, { ...launch, finalistSlots: 2, winnerSlots: 2 })).toEqual([]);
+    expect(await fieldsOf(LaunchProgramDto, { ...launch, finalistSlots: 'two', winnerSlots: 3 })).toEqual(['finalistSlots']);
+  });
 });
 
 describe('RFC 3339 times', () => {
