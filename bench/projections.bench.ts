@@ -28,7 +28,7 @@ const SCORECARD = [
 const RULE = 'independent-development';
 const OFFICIAL = 'dev-official-token';
 
-export interface Options {
+interface Options {
   events: number;
   programmes: number;
   rate: number;
@@ -119,7 +119,7 @@ function* programmeEvents(programId: string, corrections: number): Generator<New
 }
 
 /** Appends the programmes' histories interleaved, a few events per programme per append, as a busy ministry would. */
-export async function seed(filename: string, options: Options): Promise<{ events: number; seconds: number }> {
+async function seed(filename: string, options: Options): Promise<{ events: number; seconds: number }> {
   const started = Date.now();
   const store = new SqliteEventStore({ filename, durability: 'normal' });
   const fixed = [...programmeEvents('probe', 0)].length;

@@ -8,15 +8,15 @@ export interface Lag {
 }
 
 interface Cached {
-  position: bigint | null;
   at: number;
   lag: Promise<Lag>;
 }
 
 /**
  * Counts the events a projection is behind. Positions are not dense (EventStoreDB's are commit positions), so the
- * events after the checkpoint are counted by reading them, up to a cap, and the answer is kept briefly: health and
- * the admin list stay cheap however often they are asked.
+ * events after the checkpoint are counted by reading them, up to a cap, and the answer is kept briefly by position:
+ * projections fed by the one live feed usually share their checkpoint, so they share one count, and health and the
+ * admin list stay cheap however often they are asked.
  */
 export class LagMeter {
   private readonly cache = new Map<string, Cached>();
@@ -26,12 +26,14 @@ export class LagMeter {
     private readonly options: { cap?: number; ttlMs?: number } = {},
   ) {}
 
-  lag(name: string, position: bigint | null): Promise<Lag> {
+  lag(position: bigint | null): Promise<Lag> {
     const now = Date.now();
-    const cached = this.cache.get(name);
-    if (cached && cached.position === position && now - cached.at < (this.options.ttlMs ?? 1000)) return cached.lag;
+    const key = position?.toString() ?? 'none';
+    const cached = this.cache.get(key);
+    if (cached && now - cached.at < (this.options.ttlMs ?? 1000)) return cached.lag;
+    for (const [other, entry] of this.cache) if (now - entry.at >= (this.options.ttlMs ?? 1000)) this.cache.delete(other);
     const lag = this.count(position).catch(() => ({ events: 0, lowerBound: true }));
-    this.cache.set(name, { position, at: now, lag });
+    this.cache.set(key, { at: now, lag });
     return lag;
   }
 

@@ -156,7 +156,7 @@ export class ProjectionRunner implements ReadModelAccess {
 
   async status(slotOrName: Slot | string): Promise<ProjectionStatus> {
     const slot = typeof slotOrName === 'string' ? this.slot(slotOrName) : slotOrName;
-    return toProjectionStatus({ ...slot, lag: await this.lags.lag(slot.entry.name, slot.entry.position), latency: slot.latency.summary() });
+    return toProjectionStatus({ ...slot, lag: await this.lags.lag(slot.entry.position), latency: slot.latency.summary() });
   }
 
   // Rebuilds
