@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eventMetadata } from '../src/command-handling/event-metadata.js';
@@ -13,6 +13,7 @@ import { evolve, initialState, type ProgramState } from '../src/program/program.
 import { PROJECTIONS } from '../src/projections/projections.registry.js';
 import { tempDir } from '../test/support/temp-dir.js';
 import { formatRate, printTable } from './measure.js';
+import { HttpPool } from './http-pool.js';
 import { startServer } from './server-process.js';
 
 /** `DOCKET_BENCH_CLI` runs another build of the CLI, as `DOCKET_BENCH_MAIN` does for the server. */
@@ -27,6 +28,9 @@ const SCORECARD = [
 ];
 const RULE = 'independent-development';
 const OFFICIAL = 'dev-official-token';
+const RUN = Date.now().toString(36);
+/** Keep-alive connections of the lag measurement's client (see `HttpPool`). */
+const CONNECTIONS = 64;
 
 interface Options {
   events: number;
@@ -35,6 +39,8 @@ interface Options {
   duration: number;
   /** `--no-lag`: time the rebuilds only. */
   lag: boolean;
+  /** `--data-dir D`: seed into D and keep it, or reuse the events D already holds (to time one change after another). */
+  dataDir: string | undefined;
 }
 
 function parseOptions(args: string[]): Options {
@@ -50,6 +56,7 @@ function parseOptions(args: string[]): Options {
     rate: Number(value('rate') ?? 500),
     duration: Number(value('duration') ?? 10),
     lag: !args.includes('--no-lag'),
+    dataDir: value('data-dir'),
   };
 }
 
@@ -63,10 +70,9 @@ function parseOptions(args: string[]): Options {
  */
 export async function runProjectionsBenchmark(args: string[]): Promise<void> {
   const options = parseOptions(args);
-  const data = tempDir('docket-bench-projections-');
+  const data = options.dataDir === undefined ? tempDir('docket-bench-projections-') : { path: options.dataDir, remove: () => undefined };
   try {
-    const seeded = await seed(join(data.path, 'events.sqlite'), options);
-    console.log(`seeded ${formatRate(seeded.events)} events across ${options.programmes} programmes in ${seeded.seconds.toFixed(1)} s`);
+    const seeded = await seedOnce(data.path, options);
     const rebuilds: Array<Record<string, string | number>> = [];
     for (const { name } of PROJECTIONS) rebuilds.push(await timeRebuild(data.path, name));
     printTable(`full rebuild through \`cli rebuild <name> --offline\`: ${formatRate(seeded.events)} events, ${options.programmes} programmes (target ≥ 100,000 events/s)`, rebuilds);
@@ -150,6 +156,23 @@ async function seed(filename: string, options: Options): Promise<{ events: numbe
   return { events: total, seconds: (Date.now() - started) / 1000 };
 }
 
+/** Seeds the folder, unless it holds a seeded log already (`--data-dir`): then only the read models are dropped. */
+async function seedOnce(dataDir: string, options: Options): Promise<{ events: number }> {
+  const events = join(dataDir, 'events.sqlite');
+  if (existsSync(events)) {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(join(dataDir, `read-models.sqlite${suffix}`), { force: true });
+    const store = new SqliteEventStore({ filename: events, durability: 'normal' });
+    const head = (await store.health()).headPosition;
+    await store.close();
+    console.log(`reusing ${formatRate(Number(head ?? 0))} events in ${dataDir}`);
+    return { events: Number(head ?? 0) };
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const seeded = await seed(events, options);
+  console.log(`seeded ${formatRate(seeded.events)} events across ${options.programmes} programmes in ${seeded.seconds.toFixed(1)} s`);
+  return seeded;
+}
+
 /** Runs the CLI's offline rebuild in its own process, sampling its peak RSS (the kernel's high-water mark). */
 async function timeRebuild(dataDir: string, name: string): Promise<Record<string, string | number>> {
   const child = spawn(process.execPath, [CLI, 'rebuild', name, '--offline', '--no-progress', '--url', 'http://127.0.0.1:9'], {
@@ -177,23 +200,25 @@ async function timeRebuild(dataDir: string, name: string): Promise<Record<string
   return { projection: name, events: formatRate(events), seconds: seconds.toFixed(2), 'events/s': formatRate(events / seconds), 'peak RSS MiB': (peakKiB / 1024).toFixed(0) };
 }
 
-async function post(baseUrl: string, path: string, body: object): Promise<{ status: number; position: string }> {
-  const response = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${OFFICIAL}`, 'content-type': 'application/json' }, body: JSON.stringify({ ...body, reason: 'benchmark' }) });
-  const json = (await response.json()) as { position?: string };
+async function post(pool: HttpPool, path: string, body: object): Promise<{ status: number; position: string }> {
+  const headers = { authorization: `Bearer ${OFFICIAL}`, 'content-type': 'application/json' };
+  const response = await pool.send('POST', path, headers, JSON.stringify({ ...body, reason: 'benchmark' }));
+  const json = JSON.parse(response.body) as { position?: string };
   return { status: response.status, position: json.position ?? '' };
 }
 
 /** Programmes with an open round, through the API, to take score corrections on during the measurement. */
-async function openProgrammes(baseUrl: string, count: number): Promise<string[]> {
+async function openProgrammes(pool: HttpPool, count: number): Promise<string[]> {
   const ids: string[] = [];
   for (let p = 0; p < count; p++) {
-    const programId = `lag-${p}`;
+    // Fresh ids on every run, so a folder kept with `--data-dir` can be measured again.
+    const programId = `lag-${RUN}-${p}`;
     for (const command of decisions(programId, 0)) {
       if (command.type === 'CloseEvaluationRound') break;
       const { programId: _, ...body } = command.data as Record<string, unknown>;
       if (command.type === 'RecordScore') delete body['round']; // the round is in the path
       const path = commandPath(command.type);
-      const result = await post(baseUrl, path === '' ? '/api/programs' : `/api/programs/${programId}${path}`, path === '' ? { programId, ...body } : body);
+      const result = await post(pool, path === '' ? '/api/programs' : `/api/programs/${programId}${path}`, path === '' ? { programId, ...body } : body);
       if (result.status !== 201) throw new Error(`set-up decision ${command.type} answered ${result.status}`);
     }
     ids.push(programId);
@@ -225,8 +250,9 @@ const READS: Record<string, (programId: string, position: string) => string> = {
 
 async function measureLag(dataDir: string, options: Options): Promise<Array<Record<string, string | number>>> {
   const server = await startServer({ DATA_DIR: dataDir, NODE_ENV: 'development' });
+  const pool = new HttpPool(server.baseUrl, CONNECTIONS);
   try {
-    const programmes = await openProgrammes(server.baseUrl, 20);
+    const programmes = await openProgrammes(pool, 20);
     const names = PROJECTIONS.map((p) => p.name).filter((name) => READS[name]);
     const lags = new Map<string, number[]>(names.map((name) => [name, []]));
     let refused = 0;
@@ -238,7 +264,7 @@ async function measureLag(dataDir: string, options: Options): Promise<Array<Reco
     const one = async (n: number) => {
       const programId = programmes[n % programmes.length]!;
       const { criterion, maxPoints } = SCORECARD[n % 5]!;
-      const decided = await post(server.baseUrl, `/api/programs/${programId}/rounds/1/score-corrections`, { teamId: TEAMS[(n >> 2) % 5], criterion, points: (n % maxPoints) + 0.5 });
+      const decided = await post(pool, `/api/programs/${programId}/rounds/1/score-corrections`, { teamId: TEAMS[(n >> 2) % 5], criterion, points: (n % maxPoints) + 0.5 });
       if (decided.status !== 201) {
         refused += 1;
         return;
@@ -246,8 +272,7 @@ async function measureLag(dataDir: string, options: Options): Promise<Array<Reco
       decided201 += 1;
       const name = names[n % names.length]!;
       const t0 = performance.now();
-      const read = await fetch(`${server.baseUrl}${READS[name]!(programId, decided.position)}`, { headers: { authorization: 'Bearer dev-auditor-token' } });
-      await read.arrayBuffer();
+      const read = await pool.send('GET', READS[name]!(programId, decided.position), { authorization: 'Bearer dev-auditor-token' });
       if (read.status !== 200) refused += 1;
       else if (Date.now() > warmUpUntil) lags.get(name)!.push(performance.now() - t0);
     };
@@ -285,6 +310,7 @@ async function measureLag(dataDir: string, options: Options): Promise<Array<Reco
       };
     });
   } finally {
+    pool.close();
     await server.stop();
   }
 }
