@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { tempDir } from '../test/support/temp-dir.js';
 import { CONNECTIONS, foldEveryProgramme, measureSteadyState, PROGRAMMES, projectionsCaughtUp, seedProgrammes } from './decision-load.js';
 import { percentile, printTable } from './measure.js';
-import { startScriptFlags, startServer } from './server-process.js';
+import { scriptFlags, startServer } from './server-process.js';
 
 const DURATION_SECONDS = 15;
 const WARM_UP_SECONDS = 3;
@@ -78,7 +78,7 @@ export async function runDecisionsBenchmark(args: string[]): Promise<void> {
       data.remove();
     }
   }
-  const nodeArgs = [...startScriptFlags(), ...options.nodeArgs];
+  const nodeArgs = [...scriptFlags(), ...options.nodeArgs];
   const flags = nodeArgs.length > 0 ? `, node ${nodeArgs.join(' ')}` : '';
   printTable(
     `decisions over HTTP: ${CONNECTIONS} clients, ${PROGRAMMES} programmes, each run ${options.warmUp} s of warm-up (not counted) then ${options.duration} s measured, embedded store (durability full)${flags}`,

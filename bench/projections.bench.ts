@@ -14,7 +14,7 @@ import { PROJECTIONS } from '../src/projections/projections.registry.js';
 import { tempDir } from '../test/support/temp-dir.js';
 import { formatRate, printTable } from './measure.js';
 import { HttpPool } from './http-pool.js';
-import { startServer } from './server-process.js';
+import { scriptFlags, startServer } from './server-process.js';
 
 /** `DOCKET_BENCH_CLI` runs another build of the CLI, as `DOCKET_BENCH_MAIN` does for the server. */
 const CLI = process.env['DOCKET_BENCH_CLI'] ?? fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
@@ -175,7 +175,7 @@ async function seedOnce(dataDir: string, options: Options): Promise<{ events: nu
 
 /** Runs the CLI's offline rebuild in its own process, sampling its peak RSS (the kernel's high-water mark). */
 async function timeRebuild(dataDir: string, name: string): Promise<Record<string, string | number>> {
-  const child = spawn(process.execPath, [CLI, 'rebuild', name, '--offline', '--no-progress', '--url', 'http://127.0.0.1:9'], {
+  const child = spawn(process.execPath, [...scriptFlags('cli', 'dist/cli/main.js'), CLI, 'rebuild', name, '--offline', '--no-progress', '--url', 'http://127.0.0.1:9'], {
     env: { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'development' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -26,16 +26,20 @@ export interface ServerOptions {
   nodeArgs?: string[];
 }
 
-/** The node flags `npm start` gives the service (package.json's start script), so that it is measured as it runs. */
-export function startScriptFlags(): string[] {
+/**
+ * The node flags an npm script gives its entry point (`npm start`: `dist/main.js`; `npm run cli`:
+ * `dist/cli/main.js`), so that the bench runs the program as it is run.
+ */
+export function scriptFlags(script = 'start', entry = 'dist/main.js'): string[] {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
-  const flags = /\bnode\s+(.*?)\s*dist\/main\.js/.exec(pkg.scripts['start'] ?? '')?.[1] ?? '';
+  const pattern = new RegExp(`\\bnode\\s+(.*?)\\s*${entry.replaceAll('.', '\\.')}`);
+  const flags = pattern.exec(pkg.scripts[script] ?? '')?.[1] ?? '';
   return flags.split(/\s+/).filter((flag) => flag !== '');
 }
 
 export async function startServer(env: Record<string, string>, options: ServerOptions = {}): Promise<ServerProcess> {
   // Flags given here come after those of the start script, and V8 takes the last value of a flag given twice.
-  const child: ChildProcess = spawn(process.execPath, [...startScriptFlags(), ...(options.nodeArgs ?? []), MAIN], {
+  const child: ChildProcess = spawn(process.execPath, [...scriptFlags(), ...(options.nodeArgs ?? []), MAIN], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -1,17 +1,26 @@
 import type Database from 'better-sqlite3';
 import type { EventFilter } from '../event-store.port.js';
 
-/** One row of the events table as the statements return it (integers that can pass 2^53 come back as bigint). */
-export interface EventRow {
-  position: bigint;
-  event_id: string;
-  stream_id: string;
-  revision: number | bigint;
-  type: string;
-  data: string;
-  metadata: string;
-  recorded_at: number | bigint;
-}
+/**
+ * One row of the events table as the statements return it: an array in `COLUMNS` order, not an object, because a
+ * rebuild reads every row of the log and an object per row cost it a third of its reading time. Integers come back
+ * as bigint, exact to 64 bits.
+ */
+export type EventRow = [
+  position: bigint,
+  eventId: string,
+  streamId: string,
+  revision: bigint,
+  type: string,
+  data: string,
+  metadata: string,
+  recordedAt: bigint,
+];
+/** Indexes into an `EventRow` of the columns read outside the mapping to a recorded event. */
+export const POSITION = 0;
+export const EVENT_ID = 1;
+export const STREAM_ID = 2;
+export const REVISION = 3;
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS events (
@@ -59,13 +68,15 @@ export class EventQueries {
       .prepare(`INSERT INTO events (event_id, stream_id, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
       .safeIntegers(true);
     this.streamRevisionStatement = db.prepare(`SELECT max(revision) AS revision FROM events WHERE stream_id = ?`);
-    this.byEventIdStatement = db.prepare(`SELECT ${COLUMNS} FROM events WHERE event_id = ?`).safeIntegers(true);
+    this.byEventIdStatement = db.prepare(`SELECT ${COLUMNS} FROM events WHERE event_id = ?`).safeIntegers(true).raw(true);
     this.streamForwards = db
       .prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`)
-      .safeIntegers(true);
+      .safeIntegers(true)
+      .raw(true);
     this.streamBackwards = db
       .prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`)
-      .safeIntegers(true);
+      .safeIntegers(true)
+      .raw(true);
     this.revisionAtStatement = db.prepare(`SELECT revision FROM events WHERE position = ?`).safeIntegers(true);
     this.headStatement = db.prepare(`SELECT max(position) AS position FROM events`).safeIntegers(true);
   }
@@ -117,7 +128,7 @@ export class EventQueries {
     let statement = this.streamPages.get(key);
     if (!statement && Number.isSafeInteger(limit) && limit >= 0 && this.streamPages.size < MAX_FIXED_LIMIT_STATEMENTS) {
       const order = forwards ? 'revision >= ? ORDER BY revision ASC' : 'revision <= ? ORDER BY revision DESC';
-      statement = this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND ${order} LIMIT ${limit}`).safeIntegers(true);
+      statement = this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND ${order} LIMIT ${limit}`).safeIntegers(true).raw(true);
       this.streamPages.set(key, statement);
     }
     if (statement) return statement.all(streamId, fromRevision) as EventRow[];
@@ -135,7 +146,7 @@ export class EventQueries {
       if (types) where.push(`type IN (${new Array(types).fill('?').join(', ')})`);
       if (prefixes) where.push(`(${new Array(prefixes).fill('substr(stream_id, 1, ?) = ?').join(' OR ')})`);
       const sql = `SELECT ${COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY position ${forwards ? 'ASC' : 'DESC'} LIMIT ?`;
-      statement = this.db.prepare(sql).safeIntegers(true);
+      statement = this.db.prepare(sql).safeIntegers(true).raw(true);
       this.allPages.set(key, statement);
     }
     const prefixParameters = (filter?.streamPrefixes ?? []).flatMap((prefix) => [prefix.length, prefix]);

@@ -17,7 +17,7 @@ import type {
 import { AppendSignal } from './append-signal.js';
 import { insertAppend, type InsertedAppend } from './append-insert.js';
 import { GroupCommit, type AppendWriter } from './group-commit.js';
-import { EventQueries, type EventRow } from './event-queries.js';
+import { EVENT_ID, EventQueries, type EventRow, POSITION, REVISION, STREAM_ID } from './event-queries.js';
 import { SqliteSubscription } from './sqlite-subscription.js';
 import { WRITER_STOPPED, WriterThread } from './writer-thread.js';
 
@@ -111,11 +111,11 @@ export class SqliteEventStore implements EventStore {
     else if (typeof expected === 'number') start = expected + 1;
     else {
       const first = this.queries.byEventId(events[0]!.eventId);
-      if (!first || first.stream_id !== streamId) return null;
-      start = Number(first.revision);
+      if (!first || first[STREAM_ID] !== streamId) return null;
+      start = Number(first[REVISION]);
     }
     const stored = this.queries.streamSlice(streamId, start, events.length);
-    const same = stored.length === events.length && stored.every((row, i) => row.event_id === events[i]!.eventId);
+    const same = stored.length === events.length && stored.every((row, i) => row[EVENT_ID] === events[i]!.eventId);
     return same ? stored.map(toRecorded) : null;
   }
 
@@ -132,7 +132,7 @@ export class SqliteEventStore implements EventStore {
       for (const row of rows) yield toRecorded(row);
       if (rows.length < Math.min(this.batchSize, remaining)) return;
       remaining -= rows.length;
-      next = Number(rows[rows.length - 1]!.revision) + (forwards ? 1 : -1);
+      next = Number(rows[rows.length - 1]![REVISION]) + (forwards ? 1 : -1);
       if (next < 0) return;
     }
   }
@@ -152,7 +152,7 @@ export class SqliteEventStore implements EventStore {
       for (const row of rows) yield toRecorded(row);
       if (rows.length < limit) return;
       remaining -= rows.length;
-      next = rows[rows.length - 1]!.position + (forwards ? 1n : -1n);
+      next = rows[rows.length - 1]![POSITION] + (forwards ? 1n : -1n);
     }
   }
 
@@ -230,15 +230,15 @@ function recordedEvents(streamId: string, events: SerialisedEvent[], inserted: I
   }));
 }
 
-function toRecorded(row: EventRow): RecordedEvent {
+function toRecorded([position, eventId, streamId, revision, type, data, metadata, recordedAt]: EventRow): RecordedEvent {
   return {
-    eventId: row.event_id,
-    streamId: row.stream_id,
-    revision: Number(row.revision),
-    position: row.position,
-    type: row.type,
-    data: JSON.parse(row.data),
-    metadata: JSON.parse(row.metadata),
-    recordedAt: new Date(Number(row.recorded_at)),
+    eventId,
+    streamId,
+    revision: Number(revision),
+    position,
+    type,
+    data: JSON.parse(data),
+    metadata: JSON.parse(metadata),
+    recordedAt: new Date(Number(recordedAt)),
   };
 }
