@@ -5,6 +5,7 @@ import type { Response } from 'express';
 import { streamAuditExport } from '../../src/projections/audit/audit.export.js';
 import { auditProjection } from '../../src/projections/audit/audit.projection.js';
 import { AuditQueries } from '../../src/projections/audit/audit.queries.js';
+import { parseCsv } from './audit.csv.js';
 import { everyEventType, History, ProjectionHarness, tempReadModels } from './standings.fixtures.js';
 
 /** A client that reads slowly: a writable with a small buffer whose chunks are taken one per tick. */
@@ -70,6 +71,32 @@ describe('audit export', () => {
     // One page at most waits in memory: the whole export is several times larger.
     const total = client.chunks.reduce((sum, chunk) => sum + chunk.length, 0);
     expect(client.peakBuffered).toBeLessThan(total / 5);
+  });
+
+  it('writes a cell a spreadsheet would run as a formula as text, and every other cell as recorded', async () => {
+    const hostile = ['=HYPERLINK("http://evil.example","open")', '+1+2', '-2+3', '@SUM(A1:A9)', '\tindented', '\r=1'];
+    const fresh = tempReadModels();
+    try {
+      const harness = new ProjectionHarness(fresh.db, auditProjection);
+      const h = new History();
+      everyEventType(h, 'csv');
+      const events = h.events.map((event, i) => (i < hostile.length ? { ...event, metadata: { ...event.metadata, reason: hostile[i]!, legalBasis: hostile[i]! } } : event));
+      harness.apply(events);
+      const client = new SlowClient();
+      const finished = new Promise((resolve) => client.on('finish', resolve));
+      await streamAuditExport(client as unknown as Response, new AuditQueries(fresh.db, harness.access()), 'csv', 'csv');
+      await finished;
+      const [header, ...rows] = parseCsv(client.chunks.join(''));
+      const reason = header!.indexOf('reason');
+      const legalBasis = header!.indexOf('legalBasis');
+      expect(rows.slice(0, hostile.length).map((row) => row[reason])).toEqual(hostile.map((text) => `'${text}`));
+      expect(rows.slice(0, hostile.length).map((row) => row[legalBasis])).toEqual(hostile.map((text) => `'${text}`));
+      // Everything else, the JSON of `data` included, is untouched.
+      expect(rows.slice(hostile.length).map((row) => row[reason])).toEqual(events.slice(hostile.length).map((event) => event.metadata['reason']));
+      expect(rows.map((row) => JSON.parse(row[header!.indexOf('data')]!))).toEqual(events.map((event) => event.data));
+    } finally {
+      fresh.close();
+    }
   });
 
   it('stops reading when the client goes away', async () => {

@@ -22,6 +22,13 @@ export const CSV_COLUMNS = [
   'data',
 ] as const;
 
+/**
+ * A spreadsheet runs a cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return as a formula, so a reason
+ * typed as `=HYPERLINK(…)` would run on the auditor's machine. Such cells get a leading `'` (OWASP's advice), which
+ * spreadsheets show as text; the JSON Lines export carries every field exactly as recorded.
+ */
+const CSV_OPTIONS = { escape_formulas: true };
+
 const MEDIA_TYPES: Record<ExportFormat, string> = { jsonl: 'application/x-ndjson; charset=utf-8', csv: 'text/csv; charset=utf-8' };
 
 /**
@@ -39,7 +46,7 @@ export async function streamAuditExport(res: Response, queries: AuditQueries, pr
   while (head !== null) {
     const page = queries.page({ programId, upTo: head, ...(after === undefined ? {} : { after }) }, PAGE);
     if (page.items.length === 0) break;
-    const chunk = format === 'jsonl' ? `${page.items.join('\n')}\n` : stringify(page.items.map(csvRow));
+    const chunk = format === 'jsonl' ? `${page.items.join('\n')}\n` : stringify(page.items.map(csvRow), CSV_OPTIONS);
     if (!(await send(res, chunk))) return;
     if (page.next === null) break;
     after = BigInt(page.next);
