@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
+import { ReadModelsHeldError } from './projections/read-model-lease.js';
 
 /**
  * Connections the kernel holds for the server before it accepts them (Linux caps it at net.core.somaxconn). Node's
@@ -26,6 +27,11 @@ async function main(): Promise<void> {
     new Logger('Docket').log(`serving on http://${config.host}:${port}/api (event store: ${config.eventStore.kind}, data: ${config.dataDir})`);
   } catch (error) {
     if (error instanceof ConfigError) refuseToStart(error);
+    if (error instanceof ReadModelsHeldError) {
+      // EX_TEMPFAIL: nothing is wrong with the configuration; it can start once the other writer is done.
+      process.stderr.write(`Docket cannot start: ${error.message}.\n`);
+      process.exit(75);
+    }
     throw error;
   }
 }

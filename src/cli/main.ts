@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../config/app-config.js';
+import { ReadModelsHeldError } from '../projections/read-model-lease.js';
 import { EXIT } from './cli-options.js';
 import { projectionsCommand } from './projections.command.js';
 import { rebuildCommand } from './rebuild.command.js';
@@ -17,7 +18,7 @@ const serverOptions = (command: Command) =>
   command
     .addOption(new Option('--url <url>', 'the running Docket (default http://127.0.0.1:$PORT, PORT defaulting to 3000)'))
     .addOption(new Option('--token <token>', 'an admin API token (default $DOCKET_TOKEN, or the development admin token outside production)'))
-    .addOption(new Option('--offline', 'work on DATA_DIR and the configured event store in this process; refused while a server answers'));
+    .addOption(new Option('--offline', 'work on DATA_DIR and the configured event store in this process; refused while a server runs on it'));
 
 serverOptions(
   program
@@ -40,6 +41,10 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? EXIT.ok : EXIT.usage);
+  if (error instanceof ReadModelsHeldError) {
+    process.stderr.write(`Refused: ${error.message}.\n`);
+    process.exit(EXIT.failed);
+  }
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
     process.exit(EXIT.failed);

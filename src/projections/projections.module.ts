@@ -8,13 +8,15 @@ import { ProjectionRunner } from './projection-runner.js';
 import { type Projection, READ_MODEL_ACCESS, READ_MODEL_DB } from './projection.js';
 import { PROJECTIONS } from './projections.registry.js';
 import { openReadModelDb, readModelPath } from './read-model-db.js';
+import { ReadModelLease } from './read-model-lease.js';
 
 /** Nest token of the list of projections the runner feeds (the registry's, unless a test provides its own). */
 export const PROJECTION_LIST = Symbol('PROJECTION_LIST');
 
 /**
  * The read models' database (`DATA_DIR/read-models.sqlite`), the runner that feeds every projection, and the admin
- * endpoints. The runner starts once the application is bootstrapped and stops before the event store closes.
+ * endpoints. The server holds the read models' lease while it runs (see `ReadModelLease`). The runner starts once the
+ * application is bootstrapped and stops before the event store closes.
  */
 @Module({
   controllers: [ProjectionsAdminController],
@@ -22,8 +24,18 @@ export const PROJECTION_LIST = Symbol('PROJECTION_LIST');
     { provide: PROJECTION_LIST, useValue: PROJECTIONS },
     { provide: READ_MODEL_DB, inject: [APP_CONFIG], useFactory: (config: AppConfig) => openReadModelDb(readModelPath(config.dataDir)) },
     {
+      // Taken before the runner reconciles the catalog, its first write: another live writer stops the start-up here.
+      provide: ReadModelLease,
+      inject: [READ_MODEL_DB],
+      useFactory: (db: Database) => {
+        const lease = new ReadModelLease(db, 'server');
+        lease.acquire({ renew: true });
+        return lease;
+      },
+    },
+    {
       provide: ProjectionRunner,
-      inject: [READ_MODEL_DB, EVENT_STORE, PROJECTION_LIST],
+      inject: [READ_MODEL_DB, EVENT_STORE, PROJECTION_LIST, ReadModelLease],
       useFactory: (db: Database, store: EventStore, projections: readonly Projection[]) =>
         new ProjectionRunner(db, store, projections, { logger: new Logger('Projections') }),
     },
@@ -34,6 +46,7 @@ export const PROJECTION_LIST = Symbol('PROJECTION_LIST');
 export class ProjectionsModule implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   constructor(
     private readonly runner: ProjectionRunner,
+    private readonly lease: ReadModelLease,
     @Inject(READ_MODEL_DB) private readonly db: Database,
   ) {}
 
@@ -46,6 +59,7 @@ export class ProjectionsModule implements OnApplicationBootstrap, OnModuleDestro
   }
 
   onApplicationShutdown(): void {
+    this.lease.release();
     if (this.db.open) this.db.close();
   }
 }

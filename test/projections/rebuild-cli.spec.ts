@@ -56,6 +56,13 @@ describe('npm run cli -- rebuild <name>', () => {
     const offline = await cli(['rebuild', 'audit', '--url', url, '--offline']);
     expect(offline.code).toBe(1);
     expect(offline.stderr).toContain('A Docket server answers');
+    // A server this CLI cannot see at --url still holds the read models: an offline rebuild would drop its tables.
+    const before = (await httpClient(url).get('/api/admin/projections', { role: 'admin' })).body;
+    const unseen = await cli(['rebuild', 'audit', '--offline', '--no-progress', '--url', 'http://127.0.0.1:9'], { DATA_DIR: data.path });
+    expect(unseen.code).toBe(1);
+    expect(unseen.stderr).toContain(`Refused: the read models in this DATA_DIR are held by a Docket server (pid ${process.pid}`);
+    expect((await httpClient(url).get('/api/admin/projections', { role: 'admin' })).body).toEqual(before);
+    expect((await httpClient(url).get('/api/programs/sovereign-ai-2025/audit?limit=1', { role: 'auditor' })).status).toBe(200);
   }, 30_000);
 
   it('rebuilds in its own process from DATA_DIR when no server runs', async () => {

@@ -1,0 +1,82 @@
+import { hostname } from 'node:os';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config/app-config.js';
+import { openReadModelDb, readModelPath } from '../../src/projections/read-model-db.js';
+import { LEASE_EXPIRY_MS, type LeaseEnvironment, ReadModelLease, ReadModelsHeldError } from '../../src/projections/read-model-lease.js';
+import { tempDir } from '../support/temp-dir.js';
+import { tempReadModels } from './standings.fixtures.js';
+
+/** A host whose clock and running processes the test sets. */
+function machine(host: string, pid: number, running: Set<number>, clock: { now: number }): LeaseEnvironment {
+  return { host, pid, now: () => clock.now, alive: (p) => running.has(p) };
+}
+
+describe('the read models lease', () => {
+  let store: ReturnType<typeof tempReadModels>;
+  const clock = { now: 1_000_000 };
+  const running = new Set<number>();
+  beforeEach(() => {
+    store = tempReadModels();
+    clock.now = 1_000_000;
+    running.clear();
+    running.add(100).add(200);
+  });
+  afterEach(() => store.close());
+
+  it('is taken when free, and refused to a second live process of the same host until the first releases it', () => {
+    const server = new ReadModelLease(store.db, 'server', machine('node-a', 100, running, clock));
+    server.acquire({ renew: false });
+    const cli = new ReadModelLease(store.db, 'cli', machine('node-a', 200, running, clock));
+    expect(() => cli.acquire({ renew: false })).toThrow(ReadModelsHeldError);
+    try {
+      cli.acquire({ renew: false });
+    } catch (error) {
+      expect((error as Error).message).toMatch(/held by a Docket server \(pid 100 on node-a.*work through that server \(drop --offline\)/);
+    }
+    server.release();
+    expect(() => cli.acquire({ renew: false })).not.toThrow();
+    expect(() => new ReadModelLease(store.db, 'server', machine('node-a', 100, running, clock)).acquire({ renew: false })).toThrow(/held by an offline CLI command \(pid 200 on node-a.*wait for it to finish/);
+  });
+
+  it('is taken over at once from a process of this host that is gone, or from this very process before a restart', () => {
+    new ReadModelLease(store.db, 'server', machine('node-a', 100, running, clock)).acquire({ renew: false });
+    running.delete(100); // killed: no release
+    expect(() => new ReadModelLease(store.db, 'cli', machine('node-a', 200, running, clock)).acquire({ renew: false })).not.toThrow();
+    // PID 1 of a container that restarted finds its own pid in the lease it left.
+    expect(() => new ReadModelLease(store.db, 'server', machine('node-a', 200, running, clock)).acquire({ renew: false })).not.toThrow();
+  });
+
+  it('from another host, is honoured while renewed and taken over once it has expired', () => {
+    const server = new ReadModelLease(store.db, 'server', machine('node-a', 100, running, clock));
+    server.acquire({ renew: false });
+    const elsewhere = () => new ReadModelLease(store.db, 'cli', machine('node-b', 300, running, clock)).acquire({ renew: false });
+    clock.now += LEASE_EXPIRY_MS - 1;
+    server.renew();
+    clock.now += LEASE_EXPIRY_MS - 1;
+    expect(elsewhere).toThrow(ReadModelsHeldError);
+    clock.now += 2;
+    expect(elsewhere).not.toThrow();
+    // The old holder's renewals no longer touch a lease it lost, and its release leaves the new holder's alone.
+    server.renew();
+    server.release();
+    expect(() => new ReadModelLease(store.db, 'server', machine('node-a', 100, running, clock)).acquire({ renew: false })).toThrow(/pid 300 on node-b/);
+  });
+
+  it('keeps a server from starting while another live process holds the read models of its DATA_DIR', async () => {
+    const data = tempDir('docket-lease-');
+    try {
+      const db = openReadModelDb(readModelPath(data.path));
+      // The parent of this test process is alive and is not this process: an offline rebuild, as far as the lease knows.
+      const cli = new ReadModelLease(db, 'cli', { host: hostname(), pid: process.ppid, now: () => Date.now(), alive: () => true });
+      cli.acquire({ renew: false });
+      await expect(createApp(loadConfig({ PORT: '0', DATA_DIR: data.path }), { logger: false })).rejects.toThrow(ReadModelsHeldError);
+      cli.release();
+      db.close();
+      const app = await createApp(loadConfig({ PORT: '0', DATA_DIR: data.path }), { logger: false });
+      await app.close();
+    } finally {
+      data.remove();
+    }
+  });
+});
