@@ -53,10 +53,13 @@ describe('SQLite event store: the writer thread', () => {
     dir.remove();
   });
 
-  it('lets the process end when a store is left open', async () => {
+  it.each([
+    ['after an append', [], '1'],
+    ['that never wrote', ['idle'], 'idle'],
+  ])('lets the process end when a store is left open, %s', async (_, args, printed) => {
     const dir = tempDir();
     const child = fileURLToPath(new URL('./writer/append-and-leave-open.ts', import.meta.url));
-    const proc = spawn(process.execPath, ['--import', 'tsx', child, join(dir.path, 'events.sqlite')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, ['--import', 'tsx', child, join(dir.path, 'events.sqlite'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     proc.stdout.on('data', (chunk) => (stdout += chunk));
     const ended = await new Promise<number | null>((resolve) => {
@@ -70,7 +73,7 @@ describe('SQLite event store: the writer thread', () => {
       });
     });
     expect(ended).toBe(0);
-    expect(stdout.trim()).toBe('1');
+    expect(stdout.trim()).toBe(printed);
     dir.remove();
   }, 30_000);
 });

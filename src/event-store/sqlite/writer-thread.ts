@@ -55,8 +55,6 @@ export class WriterThread implements AppendWriter {
     private readonly afterCommit: () => void,
   ) {
     this.worker = startWorker(options);
-    // The thread keeps the process alive only while an append waits for it.
-    this.worker.unref();
     this.worker.on('message', (replies: WriteReply[]) => this.settle(replies));
     this.worker.on('error', (error) => this.stop(error));
     this.exited = new Promise((resolve) =>
@@ -65,6 +63,10 @@ export class WriterThread implements AppendWriter {
         resolve();
       }),
     );
+    // The thread keeps the process alive only while an append waits for it, so a store that is never closed (an
+    // application whose start-up failed after creating it) does not hold the process open. After the listeners:
+    // adding a 'message' listener refs the worker's port again.
+    this.worker.unref();
   }
 
   submit(append: PendingAppend): Promise<AppendOutcome> {
