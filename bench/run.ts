@@ -20,4 +20,6 @@ if (!run) {
   console.error(`usage: npm run bench -- <${Object.keys(benchmarks).join('|')}> [options]`);
   process.exit(2);
 }
+// Ctrl-C ends through 'exit', where the servers a benchmark started are stopped (see server-process.ts).
+process.once('SIGINT', () => process.exit(130));
 await run(args);

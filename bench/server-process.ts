@@ -43,6 +43,10 @@ export async function startServer(env: Record<string, string>, options: ServerOp
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // A bench that fails or is interrupted must not leave its server running (and holding the read models' lease).
+  const orphaned = () => child.kill('SIGKILL');
+  process.once('exit', orphaned);
+  child.once('exit', () => process.off('exit', orphaned));
   const port = await new Promise<number>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the server exited with ${code} before listening`)));
     const lines = createInterface({ input: child.stdout! });
