@@ -9,6 +9,7 @@ import { FeedSettings } from './feed-settings.js';
 @Module({
   controllers: [FeedController, EventSchemaController],
   providers: [FeedSettings, FeedHub],
+  exports: [FeedHub],
 })
 export class FeedModule {
   constructor() {

@@ -2,6 +2,7 @@ import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Public } from '../auth/roles.decorator.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
+import { FeedHub } from '../feed/feed-hub.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 
 @Public()
@@ -10,12 +11,15 @@ export class HealthController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly runner: ProjectionRunner,
+    private readonly feed: FeedHub,
   ) {}
 
   /**
    * Liveness and the state of what the service depends on; 503 when the event store cannot be read. A projection
    * halted at a refused event makes the status `degraded` but not a 503: decisions are still taken and the other
-   * read models still answer, so a load balancer must not take the instance out.
+   * read models still answer, so a load balancer must not take the instance out. `feed` counts the subscribers'
+   * connections: open, caught up and waiting, and how the ended ones ended since start (`stalled`: cut after its
+   * socket stayed full for the drain timeout).
    */
   @Get()
   async health(@Res({ passthrough: true }) response: Response) {
@@ -29,6 +33,7 @@ export class HealthController {
       projections: Object.fromEntries(
         projections.map(({ name, status, position, lag, lagIsLowerBound, error, resubscribing }) => [name, { status, position, lag, lagIsLowerBound, error, resubscribing }]),
       ),
+      feed: { open: this.feed.openConnections, waiting: this.feed.waitingConnections, ended: { ...this.feed.ends } },
     };
   }
 }

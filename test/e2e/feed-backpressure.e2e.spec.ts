@@ -107,6 +107,10 @@ describeOnEachStore('the event feed under back-pressure', (app) => {
       expect(cutAfter).toBeGreaterThanOrEqual(DRAIN_TIMEOUT_MS);
       expect(cutAfter).toBeLessThan(DRAIN_TIMEOUT_MS + 8_000);
       expect(hub.openConnections).toBe(IDLE + 1);
+      // What an operator sees of it.
+      const health = (await (await fetch(`${app().baseUrl}/api/health`)).json()) as { feed: { open: number; waiting: number; ended: Record<string, number> } };
+      expect(health.feed).toMatchObject({ open: IDLE + 1, ended: { stalled: 1 } });
+      expect(health.feed.waiting).toBeGreaterThanOrEqual(IDLE);
     } finally {
       for (const socket of sockets) socket.destroy();
       live.close();

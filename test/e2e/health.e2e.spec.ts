@@ -10,6 +10,7 @@ describeOnEachStore('GET /api/health', (app) => {
       status: 'ok',
       eventStore: { adapter: app().store, status: 'up', subscriptions: { reconnecting: 0 } },
       projections: {},
+      feed: { open: 0, waiting: 0, ended: { 'client-gone': 0, stalled: 0, shutdown: 0, 'store-failed': 0 } },
     });
   });
 });

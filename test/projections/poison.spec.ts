@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { Response } from 'express';
 import { HealthController } from '../../src/health/health.controller.js';
+import { FeedHub } from '../../src/feed/feed-hub.js';
+import { FeedSettings } from '../../src/feed/feed-settings.js';
 import { appendSpread, counterProjection, counts, eventually, events, expectedCounts, readLog, workspace } from './runner-fixtures.js';
 
 describe('a projection that refuses an event', () => {
@@ -39,7 +41,7 @@ describe('a projection that refuses an event', () => {
     // Health shows it (degraded, not a 503: decisions and the other read models still work).
     let httpStatus = 200;
     const response = { status: (code: number) => (httpStatus = code) } as unknown as Response;
-    const health = await new HealthController(ws.store, runner).health(response);
+    const health = await new HealthController(ws.store, runner, new FeedHub(ws.store, new FeedSettings())).health(response);
     expect(httpStatus).toBe(200);
     expect(health.status).toBe('degraded');
     expect(health.projections['counter']).toMatchObject({ status: 'failed', position: before.at(-1)!.position.toString(), error: { position: poison.position.toString() } });
