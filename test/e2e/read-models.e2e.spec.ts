@@ -1,7 +1,7 @@
 import { beforeAll, expect, it } from '@jest/globals';
 import { describeOnEachStore } from '../support/app-harness.js';
 import { httpClient, type TokenRole } from '../support/http-client.js';
-import { parseCsv } from '../projections/audit.csv.js';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { APPLICATIONS, CUT_AFTER_PRESENTATIONS, CUT_IN_WRITTEN_REVIEW, INDEPENDENCE, programmeHistory } from '../support/programme-history.js';
 
 const P = 'sovereign-ai-2025';

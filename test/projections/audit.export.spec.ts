@@ -5,7 +5,7 @@ import type { Response } from 'express';
 import { streamAuditExport } from '../../src/projections/audit/audit.export.js';
 import { auditProjection } from '../../src/projections/audit/audit.projection.js';
 import { AuditQueries } from '../../src/projections/audit/audit.queries.js';
-import { parseCsv } from './audit.csv.js';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { everyEventType, History, ProjectionHarness, tempReadModels } from './standings.fixtures.js';
 
 /** A client that reads slowly: a writable with a small buffer whose chunks are taken one per tick. */
