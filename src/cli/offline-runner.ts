@@ -14,7 +14,9 @@ export async function withOfflineRunner<T>(work: (runner: ProjectionRunner) => P
   const config = loadConfig(process.env);
   const store = createEventStore(config);
   const db = openReadModelDb(readModelPath(config.dataDir));
-  const lease = new ReadModelLease(db, 'cli');
+  const lease = new ReadModelLease(db, 'cli', undefined, () =>
+    process.stderr.write(`This command lost the read models' lease (it was not renewed in time): another process may be writing them too.\n`),
+  );
   try {
     lease.acquire({ renew: true });
   } catch (error) {

@@ -8,7 +8,7 @@ import { ProjectionRunner } from './projection-runner.js';
 import { type Projection, READ_MODEL_ACCESS, READ_MODEL_DB } from './projection.js';
 import { PROJECTIONS } from './projections.registry.js';
 import { openReadModelDb, readModelPath } from './read-model-db.js';
-import { ReadModelLease } from './read-model-lease.js';
+import { LEASE_EXPIRY_MS, ReadModelLease } from './read-model-lease.js';
 
 /** Nest token of the list of projections the runner feeds (the registry's, unless a test provides its own). */
 export const PROJECTION_LIST = Symbol('PROJECTION_LIST');
@@ -28,7 +28,12 @@ export const PROJECTION_LIST = Symbol('PROJECTION_LIST');
       provide: ReadModelLease,
       inject: [READ_MODEL_DB],
       useFactory: (db: Database) => {
-        const lease = new ReadModelLease(db, 'server');
+        const logger = new Logger('Projections');
+        const lease = new ReadModelLease(db, 'server', undefined, (holder) =>
+          logger.error(
+            `this server lost the read models' lease${holder ? ` to pid ${holder.pid} on ${holder.host}` : ''} (it was not renewed for ${LEASE_EXPIRY_MS / 1000} s): two processes may now write the read models; stop one of them`,
+          ),
+        );
         lease.acquire({ renew: true });
         return lease;
       },

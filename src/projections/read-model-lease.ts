@@ -80,6 +80,8 @@ export class ReadModelLease {
     private readonly db: Database,
     private readonly role: LeaseHolder['role'],
     private readonly env: LeaseEnvironment = LOCAL,
+    /** Told, at each renewal, that another process took the lease over (this one was not heard from in time). */
+    private readonly onLost: (holder: LeaseHolder | null) => void = () => undefined,
   ) {
     db.exec(`CREATE TABLE IF NOT EXISTS read_model_lease (
       id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -108,9 +110,12 @@ export class ReadModelLease {
     }
   }
 
-  /** Marks the lease fresh; a lease another process took over meanwhile is left to it. */
+  /** Marks the lease fresh; a lease another process took over meanwhile is left to it, and `onLost` is told. */
   renew(): void {
-    if (this.held && this.db.open) this.renewStatement.run(this.env.now(), this.env.host, this.env.pid);
+    if (!this.held || !this.db.open) return;
+    if (this.renewStatement.run(this.env.now(), this.env.host, this.env.pid).changes > 0) return;
+    const row = this.select.get();
+    this.onLost(row ? { role: row.role, host: row.host, pid: row.pid } : null);
   }
 
   release(): void {

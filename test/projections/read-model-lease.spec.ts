@@ -48,7 +48,8 @@ describe('the read models lease', () => {
   });
 
   it('from another host, is honoured while renewed and taken over once it has expired', () => {
-    const server = new ReadModelLease(store.db, 'server', machine('node-a', 100, running, clock));
+    const lost: unknown[] = [];
+    const server = new ReadModelLease(store.db, 'server', machine('node-a', 100, running, clock), (holder) => lost.push(holder));
     server.acquire({ renew: false });
     const elsewhere = () => new ReadModelLease(store.db, 'cli', machine('node-b', 300, running, clock)).acquire({ renew: false });
     clock.now += LEASE_EXPIRY_MS - 1;
@@ -57,8 +58,10 @@ describe('the read models lease', () => {
     expect(elsewhere).toThrow(ReadModelsHeldError);
     clock.now += 2;
     expect(elsewhere).not.toThrow();
-    // The old holder's renewals no longer touch a lease it lost, and its release leaves the new holder's alone.
+    expect(lost).toEqual([]);
+    // The old holder's renewals no longer touch a lease it lost, and say so; its release leaves the new holder's alone.
     server.renew();
+    expect(lost).toEqual([{ role: 'cli', host: 'node-b', pid: 300 }]);
     server.release();
     expect(() => new ReadModelLease(store.db, 'server', machine('node-a', 100, running, clock)).acquire({ renew: false })).toThrow(/pid 300 on node-b/);
   });
