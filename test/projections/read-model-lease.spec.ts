@@ -1,9 +1,9 @@
 import { hostname } from 'node:os';
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { openReadModelDb, readModelPath } from '../../src/projections/read-model-db.js';
-import { LEASE_EXPIRY_MS, type LeaseEnvironment, ReadModelLease, ReadModelsHeldError } from '../../src/projections/read-model-lease.js';
+import { LEASE_EXPIRY_MS, LEASE_RENEW_MS, type LeaseEnvironment, ReadModelLease, ReadModelsHeldError } from '../../src/projections/read-model-lease.js';
 import { tempDir } from '../support/temp-dir.js';
 import { tempReadModels } from './standings.fixtures.js';
 
@@ -64,6 +64,30 @@ describe('the read models lease', () => {
     expect(lost).toEqual([{ role: 'cli', host: 'node-b', pid: 300 }]);
     server.release();
     expect(() => new ReadModelLease(store.db, 'server', machine('node-a', 100, running, clock)).acquire({ renew: false })).toThrow(/pid 300 on node-b/);
+  });
+
+  it('renews itself every few seconds while held, and stops when released', () => {
+    jest.useFakeTimers();
+    try {
+      const server = new ReadModelLease(store.db, 'server', machine('node-a', 100, running, clock));
+      server.acquire({ renew: true });
+      const renewedAt = () => (store.db.prepare('SELECT renewed_at FROM read_model_lease').pluck().get() as number | undefined) ?? null;
+      const acquiredAt = clock.now;
+      clock.now += LEASE_RENEW_MS;
+      jest.advanceTimersByTime(LEASE_RENEW_MS);
+      expect(renewedAt()).toBe(acquiredAt + LEASE_RENEW_MS);
+      // Renewed well within the expiry, another host keeps out however long the holder runs.
+      for (let i = 0; i < 10; i += 1) {
+        clock.now += LEASE_RENEW_MS;
+        jest.advanceTimersByTime(LEASE_RENEW_MS);
+      }
+      expect(() => new ReadModelLease(store.db, 'cli', machine('node-b', 300, running, clock)).acquire({ renew: false })).toThrow(ReadModelsHeldError);
+      server.release();
+      expect(renewedAt()).toBeNull();
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('keeps a server from starting while another live process holds the read models of its DATA_DIR', async () => {
