@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Database, Statement } from 'better-sqlite3';
 
@@ -70,9 +71,14 @@ const LOCAL: LeaseEnvironment = {
  */
 export class ReadModelLease {
   private readonly select: Statement<[], LeaseRow>;
-  private readonly write: Statement<[string, string, number, number]>;
-  private readonly renewStatement: Statement<[number, string, number]>;
-  private readonly remove: Statement<[string, number]>;
+  private readonly write: Statement<[string, string, string, number, number]>;
+  private readonly renewStatement: Statement<[number, string]>;
+  private readonly remove: Statement<[string]>;
+  /**
+   * Which taking of the lease this is. Renewing and releasing go by it, not by host and pid: an older holder in the
+   * same process (an app closed after a newer one opened on the same folder, as tests do) leaves the newer one's alone.
+   */
+  private readonly token = randomUUID();
   private timer: NodeJS.Timeout | null = null;
   private held = false;
 
@@ -85,15 +91,16 @@ export class ReadModelLease {
   ) {
     db.exec(`CREATE TABLE IF NOT EXISTS read_model_lease (
       id INTEGER PRIMARY KEY CHECK (id = 1),
+      token TEXT NOT NULL,
       role TEXT NOT NULL,
       host TEXT NOT NULL,
       pid INTEGER NOT NULL,
       renewed_at INTEGER NOT NULL
     )`);
     this.select = db.prepare(`SELECT role, host, pid, renewed_at FROM read_model_lease WHERE id = 1`) as Statement<[], LeaseRow>;
-    this.write = db.prepare(`INSERT OR REPLACE INTO read_model_lease (id, role, host, pid, renewed_at) VALUES (1, ?, ?, ?, ?)`);
-    this.renewStatement = db.prepare(`UPDATE read_model_lease SET renewed_at = ? WHERE host = ? AND pid = ?`);
-    this.remove = db.prepare(`DELETE FROM read_model_lease WHERE host = ? AND pid = ?`);
+    this.write = db.prepare(`INSERT OR REPLACE INTO read_model_lease (id, token, role, host, pid, renewed_at) VALUES (1, ?, ?, ?, ?, ?)`);
+    this.renewStatement = db.prepare(`UPDATE read_model_lease SET renewed_at = ? WHERE token = ?`);
+    this.remove = db.prepare(`DELETE FROM read_model_lease WHERE token = ?`);
   }
 
   /** Takes the lease, or throws `ReadModelsHeldError` when another live process holds it. `renew` keeps it fresh. */
@@ -101,7 +108,7 @@ export class ReadModelLease {
     this.db.transaction(() => {
       const row = this.select.get();
       if (row && !this.stale(row)) throw new ReadModelsHeldError({ role: row.role, host: row.host, pid: row.pid, renewedAt: row.renewed_at }, this.role);
-      this.write.run(this.role, this.env.host, this.env.pid, this.env.now());
+      this.write.run(this.token, this.role, this.env.host, this.env.pid, this.env.now());
     }).immediate();
     this.held = true;
     if (options.renew) {
@@ -113,7 +120,7 @@ export class ReadModelLease {
   /** Marks the lease fresh; a lease another process took over meanwhile is left to it, and `onLost` is told. */
   renew(): void {
     if (!this.held || !this.db.open) return;
-    if (this.renewStatement.run(this.env.now(), this.env.host, this.env.pid).changes > 0) return;
+    if (this.renewStatement.run(this.env.now(), this.token).changes > 0) return;
     const row = this.select.get();
     this.onLost(row ? { role: row.role, host: row.host, pid: row.pid } : null);
   }
@@ -121,7 +128,7 @@ export class ReadModelLease {
   release(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    if (this.held && this.db.open) this.remove.run(this.env.host, this.env.pid);
+    if (this.held && this.db.open) this.remove.run(this.token);
     this.held = false;
   }
 

@@ -47,6 +47,17 @@ describe('the read models lease', () => {
     expect(() => new ReadModelLease(store.db, 'server', machine('node-a', 200, running, clock)).acquire({ renew: false })).not.toThrow();
   });
 
+  it('is released only by the taking that holds it, even within one process', () => {
+    const older = new ReadModelLease(store.db, 'server', machine('node-a', 100, running, clock));
+    older.acquire({ renew: false });
+    const newer = new ReadModelLease(store.db, 'server', machine('node-a', 100, running, clock));
+    newer.acquire({ renew: false }); // the same process opened the folder again
+    older.release();
+    expect(() => new ReadModelLease(store.db, 'cli', machine('node-a', 200, running, clock)).acquire({ renew: false })).toThrow(ReadModelsHeldError);
+    newer.release();
+    expect(() => new ReadModelLease(store.db, 'cli', machine('node-a', 200, running, clock)).acquire({ renew: false })).not.toThrow();
+  });
+
   it('from another host, is honoured while renewed and taken over once it has expired', () => {
     const lost: unknown[] = [];
     const server = new ReadModelLease(store.db, 'server', machine('node-a', 100, running, clock), (holder) => lost.push(holder));
