@@ -12,7 +12,8 @@ import { ReadModelLease } from '../projections/read-model-lease.js';
  */
 export async function withOfflineRunner<T>(work: (runner: ProjectionRunner) => Promise<T>): Promise<T> {
   const config = loadConfig(process.env);
-  const store = createEventStore(config);
+  // It only reads the events: no writer thread, and an append would be refused.
+  const store = createEventStore(config, { readOnly: true });
   const db = openReadModelDb(readModelPath(config.dataDir));
   const lease = new ReadModelLease(db, 'cli', undefined, () =>
     process.stderr.write(`This command lost the read models' lease (it was not renewed in time): another process may be writing them too.\n`),

@@ -6,10 +6,18 @@ import { EVENT_STORE, type EventStore } from './event-store.port.js';
 import { createEventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.js';
 import { SqliteEventStore } from './sqlite/sqlite-event-store.js';
 
-export function createEventStore(config: AppConfig): EventStore {
+/**
+ * The configured event store. `readOnly`: for a thread that only reads and subscribes beside the one that writes
+ * (the embedded store then opens a follower connection that refuses appends; an EventStoreDB client is a client).
+ */
+export function createEventStore(config: AppConfig, options: { readOnly?: boolean } = {}): EventStore {
   switch (config.eventStore.kind) {
     case 'sqlite':
-      return new SqliteEventStore({ filename: join(config.dataDir, 'events.sqlite'), durability: config.eventStore.durability });
+      return new SqliteEventStore({
+        filename: join(config.dataDir, 'events.sqlite'),
+        durability: config.eventStore.durability,
+        ...(options.readOnly ? { writer: 'read-only' as const } : {}),
+      });
     case 'eventstoredb':
       return createEventStoreDbEventStore({ connectionString: config.eventStore.connectionString });
   }
@@ -18,7 +26,7 @@ export function createEventStore(config: AppConfig): EventStore {
 /** Provides the one event store of the application, chosen by configuration, and closes it on shutdown. */
 @Global()
 @Module({
-  providers: [{ provide: EVENT_STORE, inject: [APP_CONFIG], useFactory: createEventStore }],
+  providers: [{ provide: EVENT_STORE, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createEventStore(config) }],
   exports: [EVENT_STORE],
 })
 export class EventStoreModule implements OnApplicationShutdown {

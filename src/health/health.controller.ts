@@ -3,14 +3,14 @@ import type { Response } from 'express';
 import { Public } from '../auth/roles.decorator.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import { FeedHub } from '../feed/feed-hub.js';
-import { ProjectionRunner } from '../projections/projection-runner.js';
+import { PROJECTION_CONTROL, type ProjectionControl } from '../projections/projection.js';
 
 @Public()
 @Controller('health')
 export class HealthController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly runner: ProjectionRunner,
+    @Inject(PROJECTION_CONTROL) private readonly projections: ProjectionControl,
     private readonly feed: FeedHub,
   ) {}
 
@@ -23,7 +23,7 @@ export class HealthController {
    */
   @Get()
   async health(@Res({ passthrough: true }) response: Response) {
-    const [store, projections] = await Promise.all([this.store.health(), this.runner.statuses()]);
+    const [store, projections] = await Promise.all([this.store.health(), this.projections.statuses()]);
     const up = store.status === 'up';
     if (!up) response.status(HttpStatus.SERVICE_UNAVAILABLE);
     const failed = projections.some((projection) => projection.status === 'failed' || projection.error !== null);

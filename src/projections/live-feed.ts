@@ -22,6 +22,8 @@ export interface LiveFeedOptions {
   batchSize: number;
   /** Events recorded before this instant are history being caught up on, not live latency. */
   startedAt: () => number;
+  /** After a batch committed or a projection halted: its state here follows what is on disk. */
+  changed: (slot: LiveSlot) => void;
   log: (message: string) => void;
   error: (message: string) => void;
 }
@@ -159,12 +161,16 @@ export class LiveFeed {
         if (recordedAt >= startedAt) slot.latency.record(recordedAt, now);
       }
     }
-    if (!outcome.poison) return;
+    if (!outcome.poison) {
+      if (outcome.last !== null) this.options.changed(slot);
+      return;
+    }
     const { event, message } = outcome.poison;
     slot.entry = { ...slot.entry, status: 'failed', error: { position: event.position, message } };
     slot.halted = true;
     this.options.error(`projection ${name} halted at position ${event.position} (type ${event.type}, stream ${event.streamId}, event ${event.eventId}): ${message}`);
     slot.waiters.refuseAll(`the ${name} projection is halted at a refused event`);
+    this.options.changed(slot);
   }
 
   private live(): LiveSlot[] {

@@ -33,6 +33,13 @@ export class PositionWaiters {
     });
   }
 
+  /** The lowest position anyone waits for, or null when no one waits. */
+  lowest(): bigint | null {
+    let lowest: bigint | null = null;
+    for (const waiter of this.waiters) if (lowest === null || waiter.position < lowest) lowest = waiter.position;
+    return lowest;
+  }
+
   /** Resolves everyone waiting for `position` or an earlier one. */
   reached(position: bigint): void {
     for (const waiter of this.waiters) {

@@ -101,7 +101,10 @@ export class ProjectionCatalog {
   reconcile(projection: Projection): CatalogEntry {
     return this.db.transaction(() => {
       const existing = this.get(projection.name);
-      if (existing && existing.version === projection.version) return existing;
+      if (existing && existing.version === projection.version) {
+        this.dropStrayGenerations(projection.name, [existing.generation, existing.rebuild?.generation]);
+        return existing;
+      }
       if (existing) {
         this.dropGeneration(projection.name, existing.generation);
         if (existing.rebuild) this.dropGeneration(projection.name, existing.rebuild.generation);
@@ -115,6 +118,20 @@ export class ProjectionCatalog {
       this.put(entry);
       return entry;
     })();
+  }
+
+  /**
+   * Drops the tables of every generation of `name` but those kept: a generation that a swap retired is dropped only
+   * once its readers have moved on, and a process that stopped before that leaves it behind.
+   */
+  private dropStrayGenerations(name: string, keep: ReadonlyArray<number | undefined>): void {
+    const prefix = `${name}_g`;
+    const generations = new Set<number>();
+    for (const table of this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, ?) = ?").pluck().all(prefix.length, prefix) as string[]) {
+      const generation = /^(\d+)_/.exec(table.slice(prefix.length))?.[1];
+      if (generation !== undefined) generations.add(Number(generation));
+    }
+    for (const generation of generations) if (!keep.includes(generation)) this.dropGeneration(name, generation);
   }
 
   /** Drops every table of one generation (their indexes go with them). */

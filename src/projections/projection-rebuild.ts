@@ -8,8 +8,11 @@ import type { Projection, ProjectionWriter, TableSet } from './projection.js';
 export interface RebuildHost {
   /** The serving generation's catalog entry as it is now. */
   serving(): CatalogEntry;
-  /** Called inside the swap's transaction's aftermath: the new generation serves from now on. */
-  swapped(entry: CatalogEntry, tables: TableSet, writer: ProjectionWriter): void;
+  /**
+   * Called once the swap committed: the new generation serves from now on. `retired` is the generation it replaced,
+   * whose tables are still there, for readers that may still be on them; the host drops them (`dropGeneration`).
+   */
+  swapped(entry: CatalogEntry, tables: TableSet, writer: ProjectionWriter, retired: number): void;
   log(message: string): void;
   error(message: string): void;
 }
@@ -27,8 +30,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * and receiving live events. The log is read forwards from the rebuild's own checkpoint (so a rebuild cut short by
  * a crash resumes), one transaction per chunk, yielding to the event loop between chunks, into tables without their
  * secondary indexes, which are built once the first pass has read the log to its end. Once a pass has reached the
- * end at or beyond the serving checkpoint, the new generation is swapped in, in one transaction that also drops the
- * old tables.
+ * end at or beyond the serving checkpoint, the new generation is swapped in, in one transaction; the host drops the
+ * old tables once no reader can be on them.
  */
 export class RebuildJob {
   readonly done: Promise<void>;
@@ -158,12 +161,9 @@ export class RebuildJob {
       error: null,
       rebuild: null,
     };
-    this.db.transaction(() => {
-      this.catalog.put(entry);
-      this.catalog.dropGeneration(name, old.generation);
-    })();
+    this.catalog.put(entry);
     this.outcome = 'swapped';
-    this.host.swapped(entry, tableSet(name, this.generation), writer);
+    this.host.swapped(entry, tableSet(name, this.generation), writer, old.generation);
     this.host.log(`rebuild of ${name} swapped in generation ${this.generation} at position ${this.position ?? 'none'} (${this.applied} events)`);
   }
 }

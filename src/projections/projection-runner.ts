@@ -8,7 +8,7 @@ import { LagMeter } from './projection-lag.js';
 import { RebuildJob } from './projection-rebuild.js';
 import { notReady, PositionWaiters } from './position-waiters.js';
 import { type ProjectionStatus, toProjectionStatus } from './projection-status.js';
-import type { Projection, ProjectionWriter, ReadModelAccess, TableSet } from './projection.js';
+import type { Projection, ProjectionControl, ProjectionWriter, TableSet } from './projection.js';
 
 export interface RunnerLogger {
   log(message: string): void;
@@ -24,6 +24,16 @@ export interface RunnerOptions {
   largeChunkSize?: number;
   lagCap?: number;
   logger?: RunnerLogger;
+  /**
+   * Told after a projection's state changed: it applied events, halted, or a rebuild swapped in (see `tables`,
+   * `position`, `isHalted`). For a host whose readers live elsewhere, e.g. in another thread.
+   */
+  changed?: (name: string) => void;
+  /**
+   * A rebuild swapped a new generation in, and `generation`'s tables serve no more: `drop` drops them. By default
+   * at once; a host whose readers live in another thread drops them once those readers have moved on.
+   */
+  retire?: (name: string, generation: number, drop: () => void) => void;
 }
 
 /** A projection as the runner drives it: the serving generation, what the live feed keeps of it, and its rebuild. */
@@ -39,7 +49,7 @@ interface Slot extends LiveSlot {
  * batch for all projections, resubscription with backoff, a visible halt at a refused event), and rebuilds into a
  * new generation that swap in without downtime.
  */
-export class ProjectionRunner implements ReadModelAccess {
+export class ProjectionRunner implements ProjectionControl {
   private readonly slots = new Map<string, Slot>();
   private readonly catalog: ProjectionCatalog;
   private readonly lags: LagMeter;
@@ -47,6 +57,8 @@ export class ProjectionRunner implements ReadModelAccess {
   private readonly chunkSize: number;
   private readonly largeChunkSize: number;
   private readonly feed: LiveFeed;
+  private readonly changed: (name: string) => void;
+  private readonly retire: NonNullable<RunnerOptions['retire']>;
   private started = false;
   private startedAt = Number.POSITIVE_INFINITY;
 
@@ -61,6 +73,8 @@ export class ProjectionRunner implements ReadModelAccess {
     this.logger = options.logger ?? { log: (m) => console.log(m), error: (m) => console.error(m) };
     this.chunkSize = options.chunkSize ?? 5000;
     this.largeChunkSize = options.largeChunkSize ?? this.chunkSize;
+    this.changed = options.changed ?? (() => undefined);
+    this.retire = options.retire ?? ((_name, _generation, drop) => drop());
     // Reconciled at once, so the query side can name its tables before the first event is projected.
     for (const projection of projections) {
       if (this.slots.has(projection.name)) throw new Error(`two projections are named ${projection.name}`);
@@ -82,6 +96,7 @@ export class ProjectionRunner implements ReadModelAccess {
     this.feed = new LiveFeed(db, store, this.catalog, [...this.slots.values()], {
       batchSize: options.batchSize ?? 2000,
       startedAt: () => this.startedAt,
+      changed: (slot) => this.changed(slot.entry.name),
       log: (message) => this.logger.log(message),
       error: (message) => this.logger.error(message),
     });
@@ -119,6 +134,11 @@ export class ProjectionRunner implements ReadModelAccess {
     return this.slot(name).entry.position;
   }
 
+  /** Stopped at a refused event in this process: reads that wait for a later position are refused at once. */
+  isHalted(name: string): boolean {
+    return this.slot(name).halted;
+  }
+
   waitForPosition(name: string, position: bigint, timeoutMs = 5000): Promise<void> {
     const slot = this.slot(name);
     const current = slot.entry.position;
@@ -150,6 +170,11 @@ export class ProjectionRunner implements ReadModelAccess {
     return this.startJob(slot, generation, rebuild);
   }
 
+  async startRebuild(name: string): Promise<ProjectionStatus> {
+    this.rebuild(name);
+    return this.status(name);
+  }
+
   async statuses(): Promise<ProjectionStatus[]> {
     return Promise.all([...this.slots.values()].map((slot) => this.status(slot)));
   }
@@ -172,7 +197,7 @@ export class ProjectionRunner implements ReadModelAccess {
       progress,
       {
         serving: () => slot.entry,
-        swapped: (entry, tables, writer) => {
+        swapped: (entry, tables, writer, retired) => {
           slot.entry = entry;
           slot.tables = tables;
           slot.writer = writer;
@@ -183,6 +208,8 @@ export class ProjectionRunner implements ReadModelAccess {
             slot.halted = false;
             this.feed.start();
           }
+          this.changed(name);
+          this.retire(name, retired, () => this.db.transaction(() => this.catalog.dropGeneration(name, retired))());
         },
         log: (message) => this.logger.log(message),
         error: (message) => this.logger.error(message),

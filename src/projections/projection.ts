@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { RecordedEvent } from '../event-store/event-store.port.js';
+import type { ProjectionStatus } from './projection-status.js';
 
 /**
  * One generation of a projection's tables. A rebuild writes a new generation beside the serving one and swaps it in
@@ -53,6 +54,9 @@ export interface ProjectionWriter {
 /** Nest token of the read models' SQLite database (`DATA_DIR/read-models.sqlite`), also when events live in EventStoreDB. */
 export const READ_MODEL_DB = Symbol('READ_MODEL_DB');
 
+/** Nest token of `ProjectionControl` (see `ProjectionHost`): projection statuses and rebuilds, for operators. */
+export const PROJECTION_CONTROL = Symbol('PROJECTION_CONTROL');
+
 /** Nest token of `ReadModelAccess`: what the query side needs of the runner. */
 export const READ_MODEL_ACCESS = Symbol('READ_MODEL_ACCESS');
 
@@ -66,4 +70,11 @@ export interface ReadModelAccess {
    * rejects with a 503 `READ_MODEL_NOT_READY` problem carrying `Retry-After`.
    */
   waitForPosition(projection: string, position: bigint, timeoutMs?: number): Promise<void>;
+}
+
+/** What operators need of the projections (admin API, health): where each stands, and rebuilds. */
+export interface ProjectionControl extends ReadModelAccess {
+  statuses(): Promise<ProjectionStatus[]>;
+  /** Starts a rebuild into a new generation; resolves to the projection's status once it has started. */
+  startRebuild(name: string): Promise<ProjectionStatus>;
 }

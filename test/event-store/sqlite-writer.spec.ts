@@ -2,9 +2,10 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
+import { EventStoreUnavailableError } from '../../src/event-store/event-store.errors.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { tempDir } from '../support/temp-dir.js';
-import { collect, describeEventStoreContract, event } from './event-store.contract.js';
+import { collect, describeEventStoreContract, event, take } from './event-store.contract.js';
 
 // The default for a file is the writer thread (the contract's run in sqlite-event-store.spec.ts); the in-process
 // writer, which ':memory:' always uses, has to keep the same contract.
@@ -76,4 +77,27 @@ describe('SQLite event store: the writer thread', () => {
     expect(stdout.trim()).toBe(printed);
     dir.remove();
   }, 30_000);
+});
+
+describe('SQLite event store: a read-only follower', () => {
+  it('is woken by the commits of the store that writes the file, and refuses appends', async () => {
+    const dir = tempDir();
+    const filename = join(dir.path, 'events.sqlite');
+    const writer = new SqliteEventStore({ filename });
+    await writer.append('stream-a', [event('Counted', { i: 0 })], { expectedRevision: 'no-stream' });
+    const follower = new SqliteEventStore({ filename, writer: 'read-only' });
+    const subscription = follower.subscribe({ fromPosition: 'start' });
+    // History first, then a commit made after the follower went idle: only the commit channel can wake it.
+    const first = await take(subscription, 1);
+    expect(first.map((e) => e.data)).toEqual([{ i: 0 }]);
+    const later = take(follower.subscribe({ fromPosition: first[0]!.position }), 2, 5000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await writer.append('stream-a', [event('Counted', { i: 1 }), event('Counted', { i: 2 })], { expectedRevision: 0 });
+    expect((await later).map((e) => e.data)).toEqual([{ i: 1 }, { i: 2 }]);
+    await expect(follower.append('stream-b', [event()], { expectedRevision: 'any' })).rejects.toBeInstanceOf(EventStoreUnavailableError);
+    expect(await collect(writer.readAll())).toHaveLength(3);
+    await follower.close();
+    await writer.close();
+    dir.remove();
+  });
 });

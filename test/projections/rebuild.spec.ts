@@ -59,6 +59,31 @@ describe('rebuilding a projection without downtime', () => {
     expect(await runner.status('counter')).toMatchObject({ status: 'live', lag: 0, generation: 2, rebuild: null });
   });
 
+  it('leaves the retired generation to its host to drop, and a start drops the one a stopped process left behind', async () => {
+    ws = workspace();
+    await appendSpread(ws.store, 500, 10, 5);
+    const retired: Array<{ name: string; generation: number; drop: () => void }> = [];
+    const first = ws.open([counterProjection()], { retire: (name, generation, drop) => retired.push({ name, generation, drop }) });
+    first.runner.start();
+    await first.runner.waitForPosition('counter', (await ws.store.headPosition())!);
+    const job = first.runner.rebuild('counter');
+    await job.done;
+    expect(job.outcome).toBe('swapped');
+    // Swapped in and serving, the old generation still there for readers elsewhere that have not moved yet.
+    expect(first.runner.tables('counter').prefix).toBe('counter_g2_');
+    expect(retired.map(({ name, generation }) => ({ name, generation }))).toEqual([{ name: 'counter', generation: 1 }]);
+    expect(tablesOf(first.db, 'counter_g1_')).toEqual(['counter_g1_counts']);
+    await ws.close(first.runner, first.db);
+
+    // The process stopped before its readers let go: the next start drops what no catalog entry names.
+    const second = ws.open([counterProjection()]);
+    expect(tablesOf(second.db, 'counter_g1_')).toEqual([]);
+    expect(tablesOf(second.db, 'counter_g2_')).toEqual(['counter_g2_counts']);
+    second.runner.start();
+    await second.runner.waitForPosition('counter', (await ws.store.headPosition())!);
+    expect(counts(second.db, second.runner)).toEqual(expectedCounts(await readLog(ws.store)));
+  });
+
   it('resumes a rebuild that a stop cut short from its own checkpoint', async () => {
     ws = workspace();
     await appendSpread(ws.store, 6000, 20, 50);
@@ -128,4 +153,8 @@ function indexesOf(db: Database, prefix: string): string[] {
     .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND substr(tbl_name, 1, ?) = ? ORDER BY name")
     .pluck()
     .all(prefix.length, prefix) as string[];
+}
+
+function tablesOf(db: Database, prefix: string): string[] {
+  return db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, ?) = ? ORDER BY name").pluck().all(prefix.length, prefix) as string[];
 }

@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import { BroadcastChannel } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { EventStoreInputError, EventStoreUnavailableError, WrongExpectedRevisionError } from '../event-store.errors.js';
 import { checkAppend, checkReadAll, checkReadStream, checkSubscribe, type SerialisedEvent } from '../event-store.input.js';
@@ -37,9 +39,18 @@ export interface SqliteEventStoreOptions {
   /**
    * Where appends are committed: in a worker thread with its own connection (the default for a database file), so
    * that commits and their fsyncs overlap with the rest of the process's work, or in the calling thread (always for
-   * ':memory:', whose database only one connection can see).
+   * ':memory:', whose database only one connection can see), or nowhere: `read-only` is a follower that reads and
+   * subscribes, e.g. in another thread of the process that writes, and refuses appends.
    */
-  writer?: 'thread' | 'in-process';
+  writer?: 'thread' | 'in-process' | 'read-only';
+}
+
+/**
+ * Stores on one database file in one process (in any of its threads) tell each other of their commits on this
+ * channel, so that a follower's subscriptions wake at once, as the writer's own do.
+ */
+function commitChannel(filename: string): BroadcastChannel {
+  return new BroadcastChannel(`docket-sqlite-commits:${resolve(filename)}`);
 }
 
 /**
@@ -54,7 +65,8 @@ export class SqliteEventStore implements EventStore {
   private readonly signal = new AppendSignal();
   private readonly subscriptions = new Set<SqliteSubscription>();
   private readonly batchSize: number;
-  private readonly writer: AppendWriter;
+  private readonly writer: AppendWriter | null;
+  private readonly commits: BroadcastChannel | null;
   private closed = false;
 
   constructor(options: SqliteEventStoreOptions) {
@@ -65,16 +77,25 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('busy_timeout = 5000');
     this.batchSize = options.readBatchSize ?? 1000;
     this.queries = new EventQueries(this.db);
-    const notify = () => this.signal.notify();
     const inMemory = options.filename === ':memory:' || options.filename === '';
-    this.writer =
-      options.writer === 'in-process' || inMemory
-        ? new GroupCommit(this.db, (append) => insertAppend(this.queries, append), notify)
-        : new WriterThread({ filename: options.filename, synchronous }, notify);
+    this.commits = inMemory ? null : commitChannel(options.filename);
+    if (this.commits) {
+      this.commits.onmessage = () => this.signal.notify();
+      // After the listener, which refs the channel: a channel alone never holds the process open.
+      this.commits.unref();
+    }
+    const notify = () => {
+      this.signal.notify();
+      this.commits?.postMessage(null);
+    };
+    if (options.writer === 'read-only') this.writer = null;
+    else if (options.writer === 'in-process' || inMemory) this.writer = new GroupCommit(this.db, (append) => insertAppend(this.queries, append), notify);
+    else this.writer = new WriterThread({ filename: options.filename, synchronous }, notify);
   }
 
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     this.assertOpen();
+    if (!this.writer) throw new EventStoreUnavailableError('this connection to the embedded event store only reads');
     const serialised = checkAppend(streamId, events, options);
     const expected = options.expectedRevision;
     const outcome = await this.writer.submit({ streamId, events: serialised, expected });
@@ -197,7 +218,8 @@ export class SqliteEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
-    await this.writer.close();
+    await this.writer?.close();
+    this.commits?.close();
     this.closed = true;
     this.db.close();
   }

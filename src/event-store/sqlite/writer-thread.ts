@@ -1,6 +1,5 @@
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../../threads/start-worker.js';
 import type { InsertedAppend, PendingAppend } from './append-insert.js';
 import type { AppendOutcome, AppendWriter } from './group-commit.js';
 
@@ -19,19 +18,6 @@ export type WriteReply = { id: number; recorded: InsertedAppend | null } | { id:
 
 /** An error code of our own for appends the writer thread can no longer take; the store reports it as unavailable. */
 export const WRITER_STOPPED = 'SQLITE_CANTOPEN_WRITER_STOPPED';
-
-// Built, the worker is the .js beside this file. Run from the sources (tests, tsx) it is the .ts, which a worker
-// can only load with tsx registered in that very thread: Node 20's ESM loader hooks, `--import tsx` included, do
-// not reach a worker's entry module, so a small bootstrap installs tsx's require hook first.
-const FROM_SOURCES = import.meta.url.endsWith('.ts');
-const WORKER_URL = new URL(`./sqlite-writer.worker.${FROM_SOURCES ? 'ts' : 'js'}`, import.meta.url);
-
-function startWorker(workerData: WriterThreadOptions): Worker {
-  if (!FROM_SOURCES) return new Worker(WORKER_URL, { workerData });
-  const tsx = createRequire(import.meta.url).resolve('tsx/cjs/api');
-  const bootstrap = `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(fileURLToPath(WORKER_URL))});`;
-  return new Worker(bootstrap, { eval: true, workerData });
-}
 
 /**
  * Commits appends in a worker thread with a connection of its own, so that the commit (its fsync above all) no
@@ -54,7 +40,7 @@ export class WriterThread implements AppendWriter {
     options: WriterThreadOptions,
     private readonly afterCommit: () => void,
   ) {
-    this.worker = startWorker(options);
+    this.worker = startWorker(import.meta.url, 'sqlite-writer.worker', { workerData: options });
     this.worker.on('message', (replies: WriteReply[]) => this.settle(replies));
     this.worker.on('error', (error) => this.stop(error));
     this.exited = new Promise((resolve) =>

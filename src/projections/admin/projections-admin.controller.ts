@@ -1,8 +1,8 @@
-import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiExtraModels, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Roles } from '../../auth/roles.decorator.js';
 import { ProblemDto } from '../../decisions/decision-outcome.dto.js';
-import { ProjectionRunner } from '../projection-runner.js';
+import { PROJECTION_CONTROL, type ProjectionControl } from '../projection.js';
 import type { ProjectionStatus } from '../projection-status.js';
 import { ProjectionParams } from './projection-params.dto.js';
 import { ProjectionStatusDto } from './projection-status.dto.js';
@@ -16,7 +16,7 @@ const problem = (status: number, description: string) =>
 @Roles('admin')
 @Controller('admin/projections')
 export class ProjectionsAdminController {
-  constructor(private readonly runner: ProjectionRunner) {}
+  constructor(@Inject(PROJECTION_CONTROL) private readonly projections: ProjectionControl) {}
 
   @Get()
   @ApiOperation({ summary: 'Every projection: status, position, lag, rebuild progress, the event it halted at' })
@@ -24,7 +24,7 @@ export class ProjectionsAdminController {
   @problem(401, 'code: UNAUTHENTICATED')
   @problem(403, 'code: FORBIDDEN')
   list(): Promise<ProjectionStatus[]> {
-    return this.runner.statuses();
+    return this.projections.statuses();
   }
 
   @Post(':name/rebuild')
@@ -42,8 +42,7 @@ export class ProjectionsAdminController {
   @problem(403, 'code: FORBIDDEN')
   @problem(404, 'code: PROJECTION_NOT_FOUND')
   @problem(409, 'code: REBUILD_IN_PROGRESS')
-  async rebuild(@Param() { name }: ProjectionParams): Promise<ProjectionStatus> {
-    this.runner.rebuild(name);
-    return this.runner.status(name);
+  rebuild(@Param() { name }: ProjectionParams): Promise<ProjectionStatus> {
+    return this.projections.startRebuild(name);
   }
 }

@@ -1,0 +1,255 @@
+import type { Worker } from 'node:worker_threads';
+import type { AppConfig } from '../config/app-config.js';
+import { ProblemError } from '../http/problem.js';
+import { startWorker } from '../threads/start-worker.js';
+import { notReady, PositionWaiters } from './position-waiters.js';
+import type { ProjectionStatus } from './projection-status.js';
+import { type ProjectionState, SharedPositions, type ToHost, type ToThread } from './projection-thread.protocol.js';
+import type { ProjectionControl, TableSet } from './projection.js';
+
+export interface HostLogger {
+  log(message: string): void;
+  error(message: string): void;
+}
+
+const RESTART_FIRST_MS = 1000;
+const RESTART_MAX_MS = 30_000;
+const STOP_GRACE_MS = 10_000;
+
+interface Pending {
+  resolve(value: ProjectionStatus[] | undefined): void;
+  reject(error: Error): void;
+}
+
+/**
+ * Runs the projections in a thread of their own and serves the HTTP thread's side of them. A decision's commit no
+ * longer shares the event loop with projecting it: the HTTP thread answers requests while the projections' thread
+ * applies events, each on its own core, with its own connections to the event store and the read models (SQLite's
+ * WAL lets the HTTP thread read while the other writes).
+ *
+ * Positions are shared memory (see `SharedPositions`); table sets, halts and retired generations come as messages,
+ * in order: a generation a rebuild swapped out is dropped only after this side has moved its reads to the new one.
+ * Should the thread die, the HTTP thread keeps serving the read models as they stand, refuses the reads that wait,
+ * and starts the thread again (after 1 s, doubling to 30 s while it keeps dying).
+ */
+export class ProjectionHost implements ProjectionControl {
+  private readonly index = new Map<string, number>();
+  private readonly positions: SharedPositions;
+  private readonly waiters: PositionWaiters[];
+  private readonly states = new Map<string, ProjectionState>();
+  private readonly pending = new Map<number, Pending>();
+  private worker: Worker | null = null;
+  private nextCall = 0;
+  private started = false;
+  private stopping = false;
+  private restartDelay = RESTART_FIRST_MS;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private downSince: string | null = null;
+  private lastStatuses: ProjectionStatus[] | null = null;
+
+  private constructor(
+    private readonly config: AppConfig,
+    readonly names: readonly string[],
+    private readonly logger: HostLogger,
+  ) {
+    names.forEach((name, i) => this.index.set(name, i));
+    this.positions = SharedPositions.create(names.length);
+    this.waiters = names.map(() => new PositionWaiters());
+  }
+
+  /** Starts the thread and waits until it has reconciled the catalog: from then on every table set is known. */
+  static async open(config: AppConfig, names: readonly string[], logger: HostLogger): Promise<ProjectionHost> {
+    const host = new ProjectionHost(config, names, logger);
+    await host.spawn();
+    return host;
+  }
+
+  /** Starts the live feed and the unfinished rebuilds in the thread. */
+  start(): void {
+    this.started = true;
+    this.send({ kind: 'start' });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    const worker = this.worker;
+    if (worker) {
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      this.send({ kind: 'stop' });
+      const timer = setTimeout(() => void worker.terminate(), STOP_GRACE_MS);
+      await exited;
+      clearTimeout(timer);
+    }
+    for (const waiters of this.waiters) waiters.refuseAll('the read models are shutting down');
+  }
+
+  // ReadModelAccess
+
+  tables(name: string): TableSet {
+    return { prefix: this.state(name).prefix };
+  }
+
+  position(name: string): bigint | null {
+    return this.positions.applied(this.slot(name));
+  }
+
+  waitForPosition(name: string, position: bigint, timeoutMs = 5000): Promise<void> {
+    const i = this.slot(name);
+    const applied = this.positions.applied(i);
+    if (applied !== null && applied >= position) return Promise.resolve();
+    if (this.state(name).halted) return Promise.reject(notReady(`the ${name} projection is halted at a refused event`));
+    if (this.downSince !== null) return Promise.reject(notReady(`the projections are restarting (${this.downSince})`));
+    const waiting = this.waiters[i]!.wait(position, timeoutMs, `the ${name} read model has not reached position ${position} within ${timeoutMs} ms`);
+    this.publishWanted(i);
+    // The thread may have committed it between the first look and the publication: look again.
+    const now = this.positions.applied(i);
+    if (now !== null && now >= position) this.wake(i);
+    return waiting.finally(() => this.publishWanted(i));
+  }
+
+  // Operations
+
+  /** While the thread restarts: the last statuses it gave, each `failed` with the reason (health says `degraded`). */
+  async statuses(): Promise<ProjectionStatus[]> {
+    if (!this.worker && this.downSince !== null && this.lastStatuses) {
+      const message = `the projections are restarting (${this.downSince})`;
+      return this.lastStatuses.map((status, i) => {
+        const position = this.positions.applied(i)?.toString() ?? null;
+        return { ...status, status: 'failed', position, rebuild: null, resubscribing: null, error: { position: position ?? '0', message } };
+      });
+    }
+    this.lastStatuses = (await this.call({ method: 'statuses' })) as ProjectionStatus[];
+    return this.lastStatuses;
+  }
+
+  async startRebuild(name: string): Promise<ProjectionStatus> {
+    if (!this.index.has(name)) throw new ProblemError(404, 'PROJECTION_NOT_FOUND', `There is no projection named ${name}.`);
+    return ((await this.call({ method: 'rebuild', name })) as ProjectionStatus[])[0]!;
+  }
+
+  // The thread
+
+  private spawn(): Promise<void> {
+    const worker = startWorker(import.meta.url, 'projection.worker', {
+      workerData: { config: this.config, names: this.names, positions: this.positions.buffer },
+      // Its own name in a heap snapshot or a CPU profile.
+      name: 'projections',
+    });
+    this.worker = worker;
+    return new Promise<void>((resolve, reject) => {
+      let ready = false;
+      worker.on('message', (message: ToHost) => {
+        if (message.kind === 'ready') {
+          ready = true;
+          this.onReady(message.projections);
+          resolve();
+        } else this.receive(message);
+      });
+      worker.on('error', (error) => {
+        if (!ready) reject(error);
+        else this.logger.error(`the projections' thread failed: ${error.stack ?? error.message}`);
+      });
+      worker.on('exit', (code) => {
+        if (!ready) reject(new Error(`the projections' thread exited with code ${code} before it was ready`));
+        else this.onExit(code);
+      });
+    });
+  }
+
+  private onReady(projections: ProjectionState[]): void {
+    for (const state of projections) this.states.set(state.name, state);
+    if (this.downSince !== null) {
+      this.logger.log(`the projections' thread is running again`);
+      this.downSince = null;
+      if (this.started) this.send({ kind: 'start' });
+    }
+    for (let i = 0; i < this.names.length; i++) this.publishWanted(i);
+  }
+
+  private receive(message: ToHost): void {
+    switch (message.kind) {
+      case 'advanced':
+        for (let i = 0; i < this.names.length; i++) this.wake(i);
+        return;
+      case 'state': {
+        const { state } = message;
+        this.states.set(state.name, state);
+        const i = this.slot(state.name);
+        if (state.halted) this.waiters[i]!.refuseAll(`the ${state.name} projection is halted at a refused event`);
+        else this.wake(i);
+        return;
+      }
+      case 'retired':
+        // Every read from here on is on the new generation (its `state` came first): the old tables may go.
+        return this.send({ kind: 'released', name: message.name, generation: message.generation });
+      case 'log':
+        return message.level === 'error' ? this.logger.error(message.message) : this.logger.log(message.message);
+      case 'reply': {
+        const pending = this.pending.get(message.id);
+        this.pending.delete(message.id);
+        if (!pending) return;
+        if (message.problem) pending.reject(new ProblemError(message.problem.status, message.problem.code, message.problem.detail));
+        else if (message.error !== undefined) pending.reject(new Error(message.error));
+        else pending.resolve(message.value);
+        return;
+      }
+      case 'ready':
+        return;
+    }
+  }
+
+  private onExit(code: number): void {
+    this.worker = null;
+    for (const pending of this.pending.values()) pending.reject(notReady(`the projections' thread stopped`));
+    this.pending.clear();
+    if (this.stopping) return;
+    this.downSince = `its thread exited with code ${code} at ${new Date().toISOString()}`;
+    for (const [i, name] of this.names.entries()) this.waiters[i]!.refuseAll(`the ${name} projection is restarting`);
+    this.logger.error(`the projections' thread exited with code ${code}; starting it again in ${this.restartDelay} ms`);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      this.spawn().then(
+        () => (this.restartDelay = RESTART_FIRST_MS),
+        (error: Error) => this.logger.error(`the projections' thread could not start: ${error.message}`),
+      );
+    }, this.restartDelay);
+    this.restartDelay = Math.min(this.restartDelay * 2, RESTART_MAX_MS);
+  }
+
+  private call(request: { method: 'statuses' } | { method: 'rebuild'; name: string }): Promise<ProjectionStatus[] | undefined> {
+    if (!this.worker) return Promise.reject(notReady(`the projections are restarting (${this.downSince ?? 'stopped'})`));
+    const id = this.nextCall++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.send({ kind: 'call', id, ...request } as ToThread);
+    });
+  }
+
+  private send(message: ToThread): void {
+    this.worker?.postMessage(message);
+  }
+
+  /** Resolves the waiters of projection `i` that its applied position has reached. */
+  private wake(i: number): void {
+    const applied = this.positions.applied(i);
+    if (applied !== null) this.waiters[i]!.reached(applied);
+    this.publishWanted(i);
+  }
+
+  private publishWanted(i: number): void {
+    this.positions.setWanted(i, this.waiters[i]!.lowest());
+  }
+
+  private state(name: string): ProjectionState {
+    const state = this.states.get(name);
+    if (!state) throw new Error(`no projection is named ${name}`);
+    return state;
+  }
+
+  private slot(name: string): number {
+    const i = this.index.get(name);
+    if (i === undefined) throw new Error(`no projection is named ${name}`);
+    return i;
+  }
+}

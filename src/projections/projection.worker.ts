@@ -1,0 +1,100 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { createEventStore } from '../event-store/event-store.module.js';
+import { ProblemError } from '../http/problem.js';
+import { messageOf } from './projection-batch.js';
+import { ProjectionRunner } from './projection-runner.js';
+import { type ProjectionState, type ProjectionThreadData, SharedPositions, type ToHost, type ToThread } from './projection-thread.protocol.js';
+import { PROJECTIONS } from './projections.registry.js';
+import { openReadModelDb, readModelPath } from './read-model-db.js';
+
+/**
+ * The projections' thread (see `ProjectionHost`): the runner, with a connection of its own to the read models and
+ * to the event store (a read-only follower of the embedded store, woken by its commits, or a client of
+ * EventStoreDB). It writes the read models; the HTTP thread reads them.
+ */
+const port = parentPort!;
+const { config, names, positions: buffer } = workerData as ProjectionThreadData;
+const projections = names.map((name) => {
+  const projection = PROJECTIONS.find((candidate) => candidate.name === name);
+  if (!projection) throw new Error(`no projection is named ${name}`);
+  return projection;
+});
+const positions = new SharedPositions(buffer, names.length);
+const post = (message: ToHost) => port.postMessage(message);
+const retired = new Map<string, () => void>();
+
+const store = createEventStore(config, { readOnly: true });
+const db = openReadModelDb(readModelPath(config.dataDir));
+const runner = new ProjectionRunner(db, store, projections, {
+  // Rebuilds share this thread with the live feed only, not with HTTP: the chunk sizes the offline CLI measured best,
+  // the standings' bounded so that a live event waits at most a few hundred ms behind a rebuild's chunk.
+  chunkSize: 2000,
+  largeChunkSize: 10_000,
+  logger: { log: (message) => post({ kind: 'log', level: 'log', message }), error: (message) => post({ kind: 'log', level: 'error', message }) },
+  changed: (name) => changed(names.indexOf(name)),
+  retire: (name, generation, drop) => {
+    retired.set(`${name}:${generation}`, drop);
+    post({ kind: 'retired', name, generation });
+  },
+});
+
+const lastState = names.map((name) => state(name));
+names.forEach((name, index) => positions.setApplied(index, runner.position(name)));
+
+function state(name: string): ProjectionState {
+  return { name, prefix: runner.tables(name).prefix, halted: runner.isHalted(name) };
+}
+
+/** After a commit, a halt or a swap: the shared position, then the state if it changed, then the waiters if due. */
+function changed(index: number): void {
+  const name = names[index]!;
+  const position = runner.position(name);
+  positions.setApplied(index, position);
+  const now = state(name);
+  const before = lastState[index]!;
+  if (now.prefix !== before.prefix || now.halted !== before.halted) {
+    lastState[index] = now;
+    post({ kind: 'state', state: now });
+  }
+  const wanted = positions.wanted(index);
+  if (wanted !== null && position !== null && position >= wanted) {
+    positions.takeWanted(index, wanted);
+    post({ kind: 'advanced' });
+  }
+}
+
+async function call(message: Extract<ToThread, { kind: 'call' }>): Promise<void> {
+  try {
+    if (message.method === 'statuses') return post({ kind: 'reply', id: message.id, value: await runner.statuses() });
+    post({ kind: 'reply', id: message.id, value: [await runner.startRebuild(message.name)] });
+  } catch (error) {
+    if (error instanceof ProblemError) post({ kind: 'reply', id: message.id, problem: { status: error.status, code: error.code, detail: error.detail } });
+    else post({ kind: 'reply', id: message.id, error: messageOf(error) });
+  }
+}
+
+async function stop(): Promise<void> {
+  await runner.stop();
+  await store.close();
+  db.close();
+  port.close();
+}
+
+port.on('message', (message: ToThread) => {
+  switch (message.kind) {
+    case 'start':
+      return runner.start();
+    case 'stop':
+      return void stop();
+    case 'released': {
+      const key = `${message.name}:${message.generation}`;
+      retired.get(key)?.();
+      retired.delete(key);
+      return;
+    }
+    case 'call':
+      return void call(message);
+  }
+});
+
+post({ kind: 'ready', projections: lastState });

@@ -1,0 +1,81 @@
+import type { Worker } from 'node:worker_threads';
+import { expect, it } from '@jest/globals';
+import Database from 'better-sqlite3';
+import type { AppConfig } from '../../src/config/app-config.js';
+import { APP_CONFIG } from '../../src/config/config.module.js';
+import { ProjectionHost } from '../../src/projections/projection-host.js';
+import { readModelPath } from '../../src/projections/read-model-db.js';
+import { describeOnEachStore } from '../support/app-harness.js';
+import { httpClient } from '../support/http-client.js';
+import { programmeHistory } from '../support/programme-history.js';
+
+const P = 'sovereign-ai-2025';
+
+async function until<T>(probe: () => Promise<T>, accept: (value: T) => boolean, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (accept(value)) return value;
+    if (Date.now() > deadline) throw new Error(`gave up waiting; last: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** The projections run in a thread of their own (`ProjectionHost`): what the HTTP side sees of it. */
+describeOnEachStore('the projections thread', (app) => {
+  const http = () => httpClient(app().baseUrl);
+  const health = async () => (await http().get('/api/health', { role: null })).body;
+  let last = '';
+
+  it('feeds every read model while decisions are taken, and reads wait for their own writes', async () => {
+    for (const { path, body } of programmeHistory(P)) {
+      const response = await http().post(path, body);
+      expect(response.status).toBe(201);
+      last = response.body.position;
+      // Read-your-writes: woken through the positions the thread shares, not by polling.
+      const standings = await http().get(`/api/programs/${P}/standings?minPosition=${last}`);
+      expect(standings.status).toBe(200);
+      expect(BigInt(standings.body.position)).toBeGreaterThanOrEqual(BigInt(last));
+    }
+    const audit = await http().get(`/api/programs/${P}/audit?minPosition=${last}&limit=1000`, { role: 'auditor' });
+    expect(audit.body.items.at(-1).position).toBe(last);
+  });
+
+  it('drops the tables of a generation a rebuild replaced, once reads have moved to the new one', async () => {
+    const db = new Database(readModelPath(app().app.get<AppConfig>(APP_CONFIG).dataDir), { readonly: true });
+    const generations = () => db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'audit_g%'").pluck().all() as string[];
+    try {
+      const before = (await http().get('/api/admin/projections', { role: 'admin' })).body.find((p: { name: string }) => p.name === 'audit');
+      expect(generations().every((table) => table.startsWith(`audit_g${before.generation}_`))).toBe(true);
+      expect((await http().post('/api/admin/projections/audit/rebuild', undefined, { role: 'admin' })).status).toBe(202);
+      const generation = before.generation + 1;
+      const tables = await until(async () => generations(), (names) => names.length > 0 && names.every((table) => table.startsWith(`audit_g${generation}_`)));
+      expect(tables.length).toBeGreaterThan(0);
+      const audit = await http().get(`/api/programs/${P}/audit?minPosition=${last}&limit=1000`, { role: 'auditor' });
+      expect(audit.status).toBe(200);
+      expect(audit.body.items.at(-1).position).toBe(last);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('starts the thread again when it dies; meanwhile reads that wait answer 503 and health says degraded', async () => {
+    const host = app().app.get(ProjectionHost);
+    await (host as unknown as { worker: Worker }).worker.terminate();
+    const down = await until(health, (body) => body.status === 'degraded');
+    expect(down.projections.standings).toMatchObject({ status: 'failed', error: { message: expect.stringContaining('restarting') } });
+    // Decisions go on: the event store is in this thread.
+    const launch = programmeHistory('launched-while-down')[0]!;
+    const decision = await http().post(launch.path, launch.body);
+    expect(decision.status).toBe(201);
+    const position: string = decision.body.position;
+    const waiting = await http().get(`/api/programs/launched-while-down/standings?minPosition=${position}`);
+    expect(waiting.status).toBe(503);
+    expect(waiting.body.code).toBe('READ_MODEL_NOT_READY');
+    // Back within its first restart delay (1 s), caught up on what happened meanwhile.
+    await until(health, (body) => body.status === 'ok');
+    const standings = await http().get(`/api/programs/launched-while-down/standings?minPosition=${position}`);
+    expect(standings.status).toBe(200);
+    expect(standings.body.position).toBe(position);
+  });
+});
