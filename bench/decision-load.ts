@@ -8,6 +8,7 @@ import { eventMetadata } from '../src/command-handling/event-metadata.js';
 import type { NewEvent } from '../src/event-store/event-store.port.js';
 import type { JsonObject } from '../src/event-store/json.js';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
+import { HttpPool } from './http-pool.js';
 import type { ServerProcess } from './server-process.js';
 
 export const PROGRAMMES = 20;
@@ -98,7 +99,12 @@ export interface SteadyState {
   latencies: Float64Array;
 }
 
-/** Drives the load for `warmUp + duration` seconds and measures the last `duration`; `measuring` runs when the clock starts. */
+/**
+ * Drives the load for `warmUp + duration` seconds and measures the last `duration`; `measuring` runs when the clock
+ * starts. Without `rate`, closed loop: autocannon's 50 clients each send their next decision once the last is
+ * answered (capacity). With `rate`, open loop: decisions due at an even spacing of 1/rate s, whatever the answers
+ * do (see `pacedLoad`).
+ */
 export async function measureSteadyState(server: ServerProcess, warmUp: number, duration: number, rate?: number, measuring?: () => void): Promise<SteadyState> {
   const latencies: number[] = [];
   let refused = 0;
@@ -107,33 +113,33 @@ export async function measureSteadyState(server: ServerProcess, warmUp: number, 
     from = { at: performance.now(), cpu: server.cpuSeconds() };
     measuring?.();
   }, warmUp * 1000);
-  const run = drive(server.baseUrl, warmUp + duration, rate);
-  run.instance.on('response', (_client: unknown, status: number, _bytes: number, milliseconds: number) => {
+  const answered = (status: number, milliseconds: number) => {
     if (!from) return;
     if (status === 201) latencies.push(milliseconds);
     else refused++;
-  });
-  const result = await run.result;
+  };
+  const errors = rate === undefined ? await closedLoad(server.baseUrl, warmUp + duration, answered) : await pacedLoad(server.baseUrl, warmUp + duration, rate, answered);
   clearTimeout(timer);
   const measured = from as { at: number; cpu: number } | null;
   if (!measured) throw new Error('the run ended before its warm-up did');
   return {
     decisions: latencies.length,
     refused,
-    errors: result.errors + result.timeouts,
+    errors,
     seconds: (performance.now() - measured.at) / 1000,
     cpuSeconds: server.cpuSeconds() - measured.cpu,
     latencies: Float64Array.from(latencies).sort(),
   };
 }
 
-/** The running load, to listen to its answers, and its result once it ends. */
-function drive(baseUrl: string, duration: number, overallRate?: number): { instance: autocannon.Instance; result: Promise<autocannon.Result> } {
+type Answered = (status: number, milliseconds: number) => void;
+
+/** Closed loop through autocannon; resolves to the socket errors and timeouts. */
+async function closedLoad(baseUrl: string, duration: number, answered: Answered): Promise<number> {
   const options: autocannon.Options = {
     url: baseUrl,
     connections: CONNECTIONS,
     duration,
-    ...(overallRate !== undefined ? { overallRate } : {}),
     requests: [
       {
         method: 'POST',
@@ -145,9 +151,47 @@ function drive(baseUrl: string, duration: number, overallRate?: number): { insta
       },
     ],
   };
-  let instance!: autocannon.Instance;
-  const result = new Promise<autocannon.Result>((resolve, reject) => {
-    instance = autocannon(options, (error, finished) => (error ? reject(error as Error) : resolve(finished)));
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(options, (error, finished) => (error ? reject(error as Error) : resolve(finished)));
+    instance.on('response', (_client: unknown, status: number, _bytes: number, milliseconds: number) => answered(status, milliseconds));
   });
-  return { instance, result };
+  return result.errors + result.timeouts;
+}
+
+/**
+ * Open loop: the i-th decision is due at start + i/rate, and is sent then over a pool of keep-alive connections
+ * (waiting for a free one if all are busy). Its latency runs from when it was due, not from when it left, so a
+ * server that stalls is charged for every decision that could not even be sent meanwhile (no coordinated
+ * omission). Not autocannon's `overallRate`: that sends each connection's quota for the second back to back, then
+ * pauses until the next second, which is a closed-loop burst every second rather than an offered rate.
+ * Resolves to the requests that failed at the socket.
+ */
+async function pacedLoad(baseUrl: string, duration: number, rate: number, answered: Answered): Promise<number> {
+  const pool = new HttpPool(baseUrl, CONNECTIONS);
+  const headers = { authorization: `Bearer ${OFFICIAL_TOKEN}`, 'content-type': 'application/json' };
+  const started = performance.now();
+  const end = started + duration * 1000;
+  const inFlight = new Set<Promise<void>>();
+  let sent = 0;
+  let errors = 0;
+  const send = (due: number) => {
+    const { url, body } = decision(baseUrl);
+    const answer: Promise<void> = pool.send('POST', url, headers, body).then(
+      (response) => answered(response.status, performance.now() - due),
+      () => void errors++,
+    );
+    const tracked = answer.finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+  };
+  while (performance.now() < end) {
+    const now = performance.now();
+    for (let due = started + (sent * 1000) / rate; due <= now && due < end; due = started + (sent * 1000) / rate) {
+      sent++;
+      send(due);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  await Promise.all(inFlight);
+  pool.close();
+  return errors;
 }

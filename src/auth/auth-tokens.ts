@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Logger, type LoggerService } from '@nestjs/common';
@@ -26,8 +26,9 @@ const TOKEN_PATTERN = /^[\x21-\x7e]+$/;
 const SHA256_PATTERN = /^[0-9a-fA-F]{64}$/;
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
+/** One-shot `crypto.hash`: a `Hash` object per request cost a microsecond more, on every request. */
 export function sha256(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
+  return hash('sha256', text, 'buffer');
 }
 
 /** The tokens that may call the API, looked up in constant time so response times reveal nothing about them. */

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import canonicalize from 'canonicalize';
 import type { Request } from 'express';
@@ -62,7 +62,7 @@ export function readIdempotencyKey(value: string | undefined): string | undefine
  */
 export function requestFingerprint(method: string, path: string, body: unknown): string {
   const canonical = canonicalize(body ?? null) ?? 'null';
-  return createHash('sha256').update(`${method.toUpperCase()} ${path}\n${canonical}`).digest('hex');
+  return hash('sha256', `${method.toUpperCase()} ${path}\n${canonical}`, 'hex');
 }
 
 function routePath(request: Request): string {

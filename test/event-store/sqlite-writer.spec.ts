@@ -80,10 +80,10 @@ describe('SQLite event store: the writer thread', () => {
 });
 
 describe('SQLite event store: a read-only follower', () => {
-  it('is woken by the commits of the store that writes the file, and refuses appends', async () => {
+  it.each(['thread', 'in-process'] as const)('is woken by the commits of the store that writes the file (writer: %s), and refuses appends', async (writing) => {
     const dir = tempDir();
     const filename = join(dir.path, 'events.sqlite');
-    const writer = new SqliteEventStore({ filename });
+    const writer = new SqliteEventStore({ filename, writer: writing });
     await writer.append('stream-a', [event('Counted', { i: 0 })], { expectedRevision: 'no-stream' });
     const follower = new SqliteEventStore({ filename, writer: 'read-only' });
     const subscription = follower.subscribe({ fromPosition: 'start' });

@@ -1,5 +1,4 @@
-import { resolve } from 'node:path';
-import { BroadcastChannel } from 'node:worker_threads';
+import type { BroadcastChannel } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { EventStoreInputError, EventStoreUnavailableError, WrongExpectedRevisionError } from '../event-store.errors.js';
 import { checkAppend, checkReadAll, checkReadStream, checkSubscribe, type SerialisedEvent } from '../event-store.input.js';
@@ -17,6 +16,7 @@ import type {
   Subscription,
 } from '../event-store.port.js';
 import { AppendSignal } from './append-signal.js';
+import { commitChannel } from './commit-channel.js';
 import { insertAppend, type InsertedAppend } from './append-insert.js';
 import { GroupCommit, type AppendWriter } from './group-commit.js';
 import { EVENT_ID, EventQueries, type EventRow, POSITION, REVISION, STREAM_ID } from './event-queries.js';
@@ -45,13 +45,6 @@ export interface SqliteEventStoreOptions {
   writer?: 'thread' | 'in-process' | 'read-only';
 }
 
-/**
- * Stores on one database file in one process (in any of its threads) tell each other of their commits on this
- * channel, so that a follower's subscriptions wake at once, as the writer's own do.
- */
-function commitChannel(filename: string): BroadcastChannel {
-  return new BroadcastChannel(`docket-sqlite-commits:${resolve(filename)}`);
-}
 
 /**
  * The embedded event store: one SQLite file in WAL mode. The global position is the rowid, assigned by the single
@@ -78,19 +71,26 @@ export class SqliteEventStore implements EventStore {
     this.batchSize = options.readBatchSize ?? 1000;
     this.queries = new EventQueries(this.db);
     const inMemory = options.filename === ':memory:' || options.filename === '';
-    this.commits = inMemory ? null : commitChannel(options.filename);
-    if (this.commits) {
-      this.commits.onmessage = () => this.signal.notify();
-      // After the listener, which refs the channel: a channel alone never holds the process open.
-      this.commits.unref();
+    const notify = () => this.signal.notify();
+    if (options.writer === 'read-only') {
+      // Woken by whoever writes the file in this process (see `commitChannel`).
+      this.writer = null;
+      this.commits = inMemory ? null : commitChannel(options.filename);
+      if (this.commits) {
+        this.commits.onmessage = notify;
+        this.commits.unref();
+      }
+    } else if (options.writer === 'in-process' || inMemory) {
+      this.commits = inMemory ? null : commitChannel(options.filename);
+      this.writer = new GroupCommit(this.db, (append) => insertAppend(this.queries, append), () => {
+        notify();
+        this.commits?.postMessage(null);
+      });
+    } else {
+      // The writer thread tells the followers itself, as soon as it has committed.
+      this.commits = null;
+      this.writer = new WriterThread({ filename: options.filename, synchronous }, notify);
     }
-    const notify = () => {
-      this.signal.notify();
-      this.commits?.postMessage(null);
-    };
-    if (options.writer === 'read-only') this.writer = null;
-    else if (options.writer === 'in-process' || inMemory) this.writer = new GroupCommit(this.db, (append) => insertAppend(this.queries, append), notify);
-    else this.writer = new WriterThread({ filename: options.filename, synchronous }, notify);
   }
 
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { insertAppend } from './append-insert.js';
+import { commitChannel } from './commit-channel.js';
 import { EventQueries } from './event-queries.js';
 import { GroupCommit, type AppendOutcome } from './group-commit.js';
 import type { WriteReply, WriteRequest, WriterThreadOptions } from './writer-thread.js';
@@ -13,7 +14,9 @@ db.pragma('journal_mode = WAL');
 db.pragma(`synchronous = ${synchronous}`);
 db.pragma('busy_timeout = 5000');
 const queries = new EventQueries(db);
-const groupCommit = new GroupCommit(db, (append) => insertAppend(queries, append), () => undefined);
+// Read-only followers of the file in other threads wake at once, before the appends are even answered.
+const commits = commitChannel(filename);
+const groupCommit = new GroupCommit(db, (append) => insertAppend(queries, append), () => commits.postMessage(null));
 
 function reply(id: number, outcome: AppendOutcome): WriteReply {
   if ('recorded' in outcome) return { id, recorded: outcome.recorded };
@@ -29,6 +32,7 @@ port.on('message', (message: WriteRequest[] | 'close') => {
     groupCommit.flush();
     void Promise.all(answering).then(() => {
       db.close();
+      commits.close();
       port.close();
     });
     return;
