@@ -33,7 +33,7 @@ const EVENT_ID_NAMESPACE_BYTES = Buffer.from(EVENT_ID_NAMESPACE.replaceAll('-', 
  * converts the name to bytes in JavaScript and cost about 2% of the server's CPU under the decisions benchmark.
  * One-shot `crypto.hash` over namespace and name in one buffer: a `Hash` object per event id costs more.
  */
-function uuidv5(name: string): string {
+export function uuidv5(name: string): string {
   const digest = hash('sha1', Buffer.concat([EVENT_ID_NAMESPACE_BYTES, Buffer.from(name, 'utf8')]), 'buffer');
   digest[6] = (digest[6]! & 0x0f) | 0x50;
   digest[8] = (digest[8]! & 0x3f) | 0x80;

@@ -46,6 +46,8 @@ export class ProjectionHost implements ProjectionControl {
   private restartTimer: NodeJS.Timeout | null = null;
   private downSince: string | null = null;
   private lastStatuses: ProjectionStatus[] | null = null;
+  /** Why the projections were stopped for good in this process (the read models' lease was lost), or null. */
+  private suspended: string | null = null;
 
   private constructor(
     private readonly config: AppConfig,
@@ -84,6 +86,18 @@ export class ProjectionHost implements ProjectionControl {
     for (const waiters of this.waiters) waiters.refuseAll('the read models are shutting down');
   }
 
+  /**
+   * Stops the projections' thread for good: another process writes the read models now. Reads keep answering from
+   * the read models as they stand; reads that wait, and health, say why.
+   */
+  async suspend(reason: string): Promise<void> {
+    if (this.suspended !== null) return;
+    this.suspended = reason;
+    this.downSince = reason;
+    for (const [i, name] of this.names.entries()) this.waiters[i]!.refuseAll(`the ${name} projection is stopped: ${reason}`);
+    await this.stop();
+  }
+
   // ReadModelAccess
 
   tables(name: string): TableSet {
@@ -99,6 +113,7 @@ export class ProjectionHost implements ProjectionControl {
     const applied = this.positions.applied(i);
     if (applied !== null && applied >= position) return Promise.resolve();
     if (this.state(name).halted) return Promise.reject(notReady(`the ${name} projection is halted at a refused event`));
+    if (this.suspended !== null) return Promise.reject(notReady(`the ${name} projection is stopped: ${this.suspended}`));
     if (this.downSince !== null) return Promise.reject(notReady(`the projections are restarting (${this.downSince})`));
     const waiting = this.waiters[i]!.wait(position, timeoutMs, `the ${name} read model has not reached position ${position} within ${timeoutMs} ms`);
     this.publishWanted(i);
@@ -113,7 +128,7 @@ export class ProjectionHost implements ProjectionControl {
   /** While the thread restarts: the last statuses it gave, each `failed` with the reason (health says `degraded`). */
   async statuses(): Promise<ProjectionStatus[]> {
     if (!this.worker && this.downSince !== null && this.lastStatuses) {
-      const message = `the projections are restarting (${this.downSince})`;
+      const message = this.suspended !== null ? `the projections are stopped: ${this.suspended}` : `the projections are restarting (${this.downSince})`;
       return this.lastStatuses.map((status, i) => {
         const position = this.positions.applied(i)?.toString() ?? null;
         return { ...status, status: 'failed', position, rebuild: null, resubscribing: null, error: { position: position ?? '0', message } };
@@ -165,6 +180,8 @@ export class ProjectionHost implements ProjectionControl {
       if (this.started) this.send({ kind: 'start' });
     }
     for (let i = 0; i < this.names.length; i++) this.publishWanted(i);
+    // Kept for the time the thread may be down: health still lists every projection then.
+    void this.statuses().catch(() => undefined);
   }
 
   private receive(message: ToHost): void {
@@ -218,6 +235,7 @@ export class ProjectionHost implements ProjectionControl {
   }
 
   private call(request: { method: 'statuses' } | { method: 'rebuild'; name: string }): Promise<ProjectionStatus[] | undefined> {
+    if (this.suspended !== null) return Promise.reject(notReady(`the projections are stopped: ${this.suspended}`));
     if (!this.worker) return Promise.reject(notReady(`the projections are restarting (${this.downSince ?? 'stopped'})`));
     const id = this.nextCall++;
     return new Promise((resolve, reject) => {

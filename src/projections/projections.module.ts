@@ -28,7 +28,7 @@ import { LEASE_EXPIRY_MS, ReadModelLease } from './read-model-lease.js';
         const logger = new Logger('Projections');
         const lease = new ReadModelLease(db, 'server', undefined, (holder) =>
           logger.error(
-            `this server lost the read models' lease${holder ? ` to pid ${holder.pid} on ${holder.host}` : ''} (it was not renewed for ${LEASE_EXPIRY_MS / 1000} s): two processes may now write the read models; stop one of them`,
+            `this server lost the read models' lease${holder ? ` to pid ${holder.pid} on ${holder.host}` : ''} (it was not renewed for ${LEASE_EXPIRY_MS / 1000} s): its projections are stopped, the read models are the other process's to write; restart this server once that one is done`,
           ),
         );
         lease.acquire({ renew: true });
@@ -38,12 +38,16 @@ import { LEASE_EXPIRY_MS, ReadModelLease } from './read-model-lease.js';
     {
       provide: ProjectionHost,
       inject: [APP_CONFIG, ReadModelLease],
-      useFactory: (config: AppConfig) =>
-        ProjectionHost.open(
+      useFactory: async (config: AppConfig, lease: ReadModelLease) => {
+        const host = await ProjectionHost.open(
           config,
           PROJECTIONS.map((projection) => projection.name),
           new Logger('Projections'),
-        ),
+        );
+        // Two writers would swap and drop tables under each other: the one that lost the lease stops writing.
+        lease.whenLost((holder) => void host.suspend(`the read models' lease was taken over${holder ? ` by pid ${holder.pid} on ${holder.host}` : ''}`));
+        return host;
+      },
     },
     { provide: READ_MODEL_ACCESS, useExisting: ProjectionHost },
     { provide: PROJECTION_CONTROL, useExisting: ProjectionHost },

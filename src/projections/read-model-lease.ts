@@ -81,6 +81,7 @@ export class ReadModelLease {
   private readonly token = randomUUID();
   private timer: NodeJS.Timeout | null = null;
   private held = false;
+  private readonly lostListeners: Array<(holder: LeaseHolder | null) => void> = [];
 
   constructor(
     private readonly db: Database,
@@ -89,6 +90,7 @@ export class ReadModelLease {
     /** Told, at each renewal, that another process took the lease over (this one was not heard from in time). */
     private readonly onLost: (holder: LeaseHolder | null) => void = () => undefined,
   ) {
+    this.lostListeners.push(onLost);
     db.exec(`CREATE TABLE IF NOT EXISTS read_model_lease (
       id INTEGER PRIMARY KEY CHECK (id = 1),
       token TEXT NOT NULL,
@@ -117,12 +119,18 @@ export class ReadModelLease {
     }
   }
 
+  /** Also tells `listener` when the lease turns out lost (see `onLost`). */
+  whenLost(listener: (holder: LeaseHolder | null) => void): void {
+    this.lostListeners.push(listener);
+  }
+
   /** Marks the lease fresh; a lease another process took over meanwhile is left to it, and `onLost` is told. */
   renew(): void {
     if (!this.held || !this.db.open) return;
     if (this.renewStatement.run(this.env.now(), this.token).changes > 0) return;
     const row = this.select.get();
-    this.onLost(row ? { role: row.role, host: row.host, pid: row.pid } : null);
+    const holder = row ? { role: row.role, host: row.host, pid: row.pid } : null;
+    for (const listener of this.lostListeners) listener(holder);
   }
 
   release(): void {

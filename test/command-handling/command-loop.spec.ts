@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { CommandLoop } from '../../src/command-handling/command-loop.js';
+import { v5 as uuidPackageV5 } from 'uuid';
+import { CommandLoop, uuidv5 } from '../../src/command-handling/command-loop.js';
 import type { DecisionContext } from '../../src/command-handling/decide-on-program.command.js';
 import { EventStoreUnavailableError } from '../../src/event-store/event-store.errors.js';
 import type { EventStore } from '../../src/event-store/event-store.port.js';
@@ -206,5 +207,13 @@ describe('the command loop', () => {
     await loop.handle(STREAM, PROGRAM, apply('from-elsewhere'), context());
     await warm.handle(STREAM, PROGRAM, apply('second'), context());
     expect(read).toBe(1);
+  });
+});
+
+describe('event ids', () => {
+  it('are the UUID v5 of the uuid package, for any name', () => {
+    for (const name of ['', 'a', 'command/0', '8f1e…/12', 'ü'.repeat(300)]) {
+      expect(uuidv5(name)).toBe(uuidPackageV5(name, '6f1d8a52-3c0e-4f3a-9a57-3f3d6c1e2b90'));
+    }
   });
 });

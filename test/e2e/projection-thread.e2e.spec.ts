@@ -5,6 +5,7 @@ import type { AppConfig } from '../../src/config/app-config.js';
 import { APP_CONFIG } from '../../src/config/config.module.js';
 import { ProjectionHost } from '../../src/projections/projection-host.js';
 import { readModelPath } from '../../src/projections/read-model-db.js';
+import { ReadModelLease } from '../../src/projections/read-model-lease.js';
 import { describeOnEachStore } from '../support/app-harness.js';
 import { httpClient } from '../support/http-client.js';
 import { programmeHistory } from '../support/programme-history.js';
@@ -77,5 +78,37 @@ describeOnEachStore('the projections thread', (app) => {
     const standings = await http().get(`/api/programs/launched-while-down/standings?minPosition=${position}`);
     expect(standings.status).toBe(200);
     expect(standings.body.position).toBe(position);
+  });
+});
+
+describeOnEachStore('the projections thread, when the read models lease is taken over', (app) => {
+  const http = () => httpClient(app().baseUrl);
+
+  it('stops for good: reads answer from the read models as they stand, reads that wait and health say why', async () => {
+    const launch = programmeHistory('before-the-takeover')[0]!;
+    const first = await http().post(launch.path, launch.body);
+    expect(first.status).toBe(201);
+    expect((await http().get(`/api/programs/before-the-takeover/standings?minPosition=${first.body.position}`)).status).toBe(200);
+
+    // Another process took the lease over (this one was not heard from in time); this one finds out at its renewal.
+    const db = new Database(readModelPath(app().app.get<AppConfig>(APP_CONFIG).dataDir));
+    try {
+      db.prepare(`UPDATE read_model_lease SET token = 'another-taking', host = 'node-b', pid = 4242`).run();
+    } finally {
+      db.close();
+    }
+    app().app.get(ReadModelLease).renew();
+    const health = await until(async () => (await http().get('/api/health', { role: null })).body, (body) => body.status === 'degraded');
+    expect(health.projections.standings.error.message).toContain("the read models' lease was taken over by pid 4242 on node-b");
+
+    const later = await http().post(programmeHistory('after-the-takeover')[0]!.path, programmeHistory('after-the-takeover')[0]!.body);
+    expect(later.status).toBe(201);
+    const waiting = await http().get(`/api/programs/after-the-takeover/standings?minPosition=${later.body.position}`);
+    expect(waiting.status).toBe(503);
+    expect(waiting.body.detail).toContain('stopped');
+    // What was projected before still answers; nothing after the takeover is projected by this process.
+    expect((await http().get('/api/programs/before-the-takeover/standings')).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await http().get('/api/programs/after-the-takeover/standings')).status).toBe(404);
   });
 });
