@@ -7,20 +7,12 @@ import { ProjectionHost } from '../../src/projections/projection-host.js';
 import { readModelPath } from '../../src/projections/read-model-db.js';
 import { ReadModelLease } from '../../src/projections/read-model-lease.js';
 import { describeOnEachStore } from '../support/app-harness.js';
+import { until } from '../support/until.js';
 import { httpClient } from '../support/http-client.js';
 import { programmeHistory } from '../support/programme-history.js';
 
 const P = 'sovereign-ai-2025';
 
-async function until<T>(probe: () => Promise<T>, accept: (value: T) => boolean, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting; last: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 /** The projections run in a thread of their own (`ProjectionHost`): what the HTTP side sees of it. */
 describeOnEachStore('the projections thread', (app) => {

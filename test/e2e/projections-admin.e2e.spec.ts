@@ -1,19 +1,11 @@
 import { expect, it } from '@jest/globals';
 import { describeOnEachStore } from '../support/app-harness.js';
+import { until } from '../support/until.js';
 import { httpClient } from '../support/http-client.js';
 import { programmeHistory } from '../support/programme-history.js';
 
 const NAMES = ['audit', 'standings', 'timeline'];
 
-async function until<T>(probe: () => Promise<T>, accept: (value: T) => boolean, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting; last: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describeOnEachStore('projection operations over HTTP', (app) => {
   const http = () => httpClient(app().baseUrl);
