@@ -15,6 +15,7 @@ export interface HostLogger {
 const RESTART_FIRST_MS = 1000;
 const RESTART_MAX_MS = 30_000;
 const STOP_GRACE_MS = 10_000;
+const CALL_TIMEOUT_MS = 10_000;
 
 interface Pending {
   resolve(value: ProjectionStatus[] | undefined): void;
@@ -125,17 +126,30 @@ export class ProjectionHost implements ProjectionControl {
 
   // Operations
 
-  /** While the thread restarts: the last statuses it gave, each `failed` with the reason (health says `degraded`). */
+  /**
+   * The thread's statuses. While it restarts, is stopped, or does not answer: the last statuses it gave, each
+   * `failed` with the reason, at the position it reached (health then says `degraded`, not 503).
+   */
   async statuses(): Promise<ProjectionStatus[]> {
-    if (!this.worker && this.downSince !== null && this.lastStatuses) {
-      const message = this.suspended !== null ? `the projections are stopped: ${this.suspended}` : `the projections are restarting (${this.downSince})`;
-      return this.lastStatuses.map((status, i) => {
-        const position = this.positions.applied(i)?.toString() ?? null;
-        return { ...status, status: 'failed', position, rebuild: null, resubscribing: null, error: { position: position ?? '0', message } };
-      });
+    if (this.worker && this.suspended === null) {
+      try {
+        this.lastStatuses = (await this.call({ method: 'statuses' })) as ProjectionStatus[];
+        return this.lastStatuses;
+      } catch (error) {
+        if (!this.lastStatuses) throw error;
+        return this.unavailable((error as Error).message);
+      }
     }
-    this.lastStatuses = (await this.call({ method: 'statuses' })) as ProjectionStatus[];
-    return this.lastStatuses;
+    const reason = this.suspended !== null ? `the projections are stopped: ${this.suspended}` : `the projections are restarting (${this.downSince ?? 'stopped'})`;
+    if (!this.lastStatuses) throw notReady(reason);
+    return this.unavailable(reason);
+  }
+
+  private unavailable(message: string): ProjectionStatus[] {
+    return this.lastStatuses!.map((status, i) => {
+      const position = this.positions.applied(i)?.toString() ?? null;
+      return { ...status, status: 'failed', position, rebuild: null, resubscribing: null, error: { position: position ?? '0', message } };
+    });
   }
 
   async startRebuild(name: string): Promise<ProjectionStatus> {
@@ -163,11 +177,12 @@ export class ProjectionHost implements ProjectionControl {
       });
       worker.on('error', (error) => {
         if (!ready) reject(error);
-        else this.logger.error(`the projections' thread failed: ${error.stack ?? error.message}`);
+        this.logger.error(`the projections' thread failed: ${error.stack ?? error.message}`);
       });
       worker.on('exit', (code) => {
         if (!ready) reject(new Error(`the projections' thread exited with code ${code} before it was ready`));
-        else this.onExit(code);
+        // Once the host is open, a thread that dies (ready or still starting again) is started again.
+        if (ready || this.states.size > 0) this.onExit(code);
       });
     });
   }
@@ -177,7 +192,7 @@ export class ProjectionHost implements ProjectionControl {
     if (this.downSince !== null) {
       this.logger.log(`the projections' thread is running again`);
       this.downSince = null;
-      if (this.started) this.send({ kind: 'start' });
+      if (this.started && !this.stopping) this.send({ kind: 'start' });
     }
     for (let i = 0; i < this.names.length; i++) this.publishWanted(i);
     // Kept for the time the thread may be down: health still lists every projection then.
@@ -226,6 +241,7 @@ export class ProjectionHost implements ProjectionControl {
     this.logger.error(`the projections' thread exited with code ${code}; starting it again in ${this.restartDelay} ms`);
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
+      // A start that fails ends in an exit too, which schedules the next attempt.
       this.spawn().then(
         () => (this.restartDelay = RESTART_FIRST_MS),
         (error: Error) => this.logger.error(`the projections' thread could not start: ${error.message}`),
@@ -239,7 +255,15 @@ export class ProjectionHost implements ProjectionControl {
     if (!this.worker) return Promise.reject(notReady(`the projections are restarting (${this.downSince ?? 'stopped'})`));
     const id = this.nextCall++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      // A thread stuck in one long transaction answers late; health and the admin API must not hang on it.
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(notReady(`the projections' thread did not answer within ${CALL_TIMEOUT_MS} ms`));
+      }, CALL_TIMEOUT_MS);
+      this.pending.set(id, {
+        resolve: (value) => (clearTimeout(timer), resolve(value)),
+        reject: (error) => (clearTimeout(timer), reject(error)),
+      });
       this.send({ kind: 'call', id, ...request } as ToThread);
     });
   }
