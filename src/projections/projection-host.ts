@@ -117,10 +117,8 @@ export class ProjectionHost implements ProjectionControl {
     if (this.suspended !== null) return Promise.reject(notReady(`the ${name} projection is stopped: ${this.suspended}`));
     if (this.downSince !== null) return Promise.reject(notReady(`the projections are restarting (${this.downSince})`));
     const waiting = this.waiters[i]!.wait(position, timeoutMs, `the ${name} read model has not reached position ${position} within ${timeoutMs} ms`);
-    this.publishWanted(i);
-    // The thread may have committed it between the first look and the publication: look again.
-    const now = this.positions.applied(i);
-    if (now !== null && now >= position) this.wake(i);
+    // Publishes what it waits for, and looks again: the thread may have committed it meanwhile.
+    this.wake(i);
     return waiting.finally(() => this.publishWanted(i));
   }
 
@@ -272,11 +270,20 @@ export class ProjectionHost implements ProjectionControl {
     this.worker?.postMessage(message);
   }
 
-  /** Resolves the waiters of projection `i` that its applied position has reached. */
+  /**
+   * Resolves the waiters of projection `i` that its applied position has reached, and publishes what the rest wait
+   * for. The thread may commit past that between the look and the publication (and then sees nothing to tell), so
+   * look again until the publication stands.
+   */
   private wake(i: number): void {
-    const applied = this.positions.applied(i);
-    if (applied !== null) this.waiters[i]!.reached(applied);
-    this.publishWanted(i);
+    for (;;) {
+      const applied = this.positions.applied(i);
+      if (applied !== null) this.waiters[i]!.reached(applied);
+      this.publishWanted(i);
+      const lowest = this.waiters[i]!.lowest();
+      const now = this.positions.applied(i);
+      if (lowest === null || now === null || now < lowest) return;
+    }
   }
 
   private publishWanted(i: number): void {
