@@ -10,14 +10,16 @@ import { FeedModule } from './feed/feed.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ProjectionsModule } from './projections/projections.module.js';
 import { ReadModelsModule } from './projections/read-models.module.js';
+import { type ReadModelStorage, ReadModelStorageModule } from './projections/read-model-storage.module.js';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, tokens: AuthTokens): DynamicModule {
+  static forRoot(config: AppConfig, tokens: AuthTokens, readModels: ReadModelStorage): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        ReadModelStorageModule.forRoot(readModels),
         CqrsModule.forRoot(),
         EventStoreModule,
         AuthModule.forRoot(tokens),

@@ -9,15 +9,24 @@ import { setupOpenApi } from './decisions/openapi.js';
 import { createValidationPipe } from './decisions/validation.js';
 import type { AppConfig } from './config/app-config.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
+import { releaseReadModels, takeReadModels } from './projections/read-model-storage.module.js';
 
 /** Builds the HTTP application for a configuration; `main.ts` and the end-to-end tests both start it this way. */
 export async function createApp(config: AppConfig, options: { logger?: LoggerService | false } = {}): Promise<INestApplication> {
   const tokens = loadAuthTokens(config, options.logger === false ? { log: () => undefined, warn: () => undefined } : new Logger('Auth'));
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, tokens), {
-    logger: options.logger,
-    bodyParser: false,
-    abortOnError: false,
-  });
+  // Before Nest: a server that may not write the read models is refused here, with one line and nothing started.
+  const readModels = takeReadModels(config);
+  let app: NestExpressApplication;
+  try {
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, tokens, readModels), {
+      logger: options.logger,
+      bodyParser: false,
+      abortOnError: false,
+    });
+  } catch (error) {
+    releaseReadModels(readModels);
+    throw error;
+  }
   app.setGlobalPrefix('api');
   // Helmet removes the header anyway; not setting it spares both steps on every response.
   app.disable('x-powered-by');

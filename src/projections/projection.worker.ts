@@ -88,8 +88,14 @@ port.on('message', (message: ToThread) => {
       return void stop();
     case 'released': {
       const key = `${message.name}:${message.generation}`;
-      retired.get(key)?.();
+      const drop = retired.get(key);
       retired.delete(key);
+      try {
+        drop?.();
+      } catch (error) {
+        // Left for the next start, which drops every generation the catalog does not name.
+        post({ kind: 'log', level: 'error', message: `could not drop generation ${message.generation} of ${message.name}: ${messageOf(error)}` });
+      }
       return;
     }
     case 'call':

@@ -6,35 +6,18 @@ import { ProjectionsAdminController } from './admin/projections-admin.controller
 import { ProjectionHost } from './projection-host.js';
 import { PROJECTION_CONTROL, READ_MODEL_ACCESS, READ_MODEL_DB } from './projection.js';
 import { PROJECTIONS } from './projections.registry.js';
-import { openReadModelDb, readModelPath } from './read-model-db.js';
-import { LEASE_EXPIRY_MS, ReadModelLease } from './read-model-lease.js';
+import { ReadModelLease } from './read-model-lease.js';
+import { releaseReadModels } from './read-model-storage.module.js';
 
 /**
- * The read models: this thread's connection to their database (`DATA_DIR/read-models.sqlite`), which the queries
- * read; the projections' thread that writes them (`ProjectionHost`); and the admin endpoints. The server holds the
- * read models' lease while it runs (see `ReadModelLease`). The thread starts feeding once the application is
- * bootstrapped and stops before the event store closes.
+ * The projections' thread that writes the read models (`ProjectionHost`), and the admin endpoints. The read models'
+ * database and lease come from `ReadModelStorageModule` (taken before the application is built); this module
+ * releases them at shutdown. The thread starts feeding once the application is bootstrapped and stops before the
+ * event store closes.
  */
 @Module({
   controllers: [ProjectionsAdminController],
   providers: [
-    { provide: READ_MODEL_DB, inject: [APP_CONFIG], useFactory: (config: AppConfig) => openReadModelDb(readModelPath(config.dataDir)) },
-    {
-      // Taken before the projections' thread reconciles the catalog, its first write: another live writer stops the
-      // start-up here.
-      provide: ReadModelLease,
-      inject: [READ_MODEL_DB],
-      useFactory: (db: Database) => {
-        const logger = new Logger('Projections');
-        const lease = new ReadModelLease(db, 'server', undefined, (holder) =>
-          logger.error(
-            `this server lost the read models' lease${holder ? ` to pid ${holder.pid} on ${holder.host}` : ''} (it was not renewed for ${LEASE_EXPIRY_MS / 1000} s): its projections are stopped, the read models are the other process's to write; restart this server once that one is done`,
-          ),
-        );
-        lease.acquire({ renew: true });
-        return lease;
-      },
-    },
     {
       provide: ProjectionHost,
       inject: [APP_CONFIG, ReadModelLease],
@@ -52,7 +35,7 @@ import { LEASE_EXPIRY_MS, ReadModelLease } from './read-model-lease.js';
     { provide: READ_MODEL_ACCESS, useExisting: ProjectionHost },
     { provide: PROJECTION_CONTROL, useExisting: ProjectionHost },
   ],
-  exports: [READ_MODEL_DB, READ_MODEL_ACCESS, PROJECTION_CONTROL],
+  exports: [READ_MODEL_ACCESS, PROJECTION_CONTROL],
 })
 export class ProjectionsModule implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   constructor(
@@ -70,7 +53,6 @@ export class ProjectionsModule implements OnApplicationBootstrap, OnModuleDestro
   }
 
   onApplicationShutdown(): void {
-    this.lease.release();
-    if (this.db.open) this.db.close();
+    releaseReadModels({ db: this.db, lease: this.lease });
   }
 }

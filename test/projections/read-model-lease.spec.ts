@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { createApp } from '../../src/app.js';
@@ -117,4 +119,27 @@ describe('the read models lease', () => {
       data.remove();
     }
   });
+
+  it('refuses the start of the server process with exit 75 and one line, no stack trace', () => {
+    const data = tempDir('docket-lease-');
+    try {
+      const db = openReadModelDb(readModelPath(data.path));
+      const cli = new ReadModelLease(db, 'cli', { host: hostname(), pid: process.pid, now: () => Date.now(), alive: () => true });
+      cli.acquire({ renew: false });
+      // The child's parent is this test process, alive: an offline command holding the read models.
+      const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+      const result = spawnSync(process.execPath, ['--import', 'tsx', main], {
+        env: { ...process.env, PORT: '0', DATA_DIR: data.path, NODE_ENV: 'development' },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      cli.release();
+      db.close();
+      expect(result.status).toBe(75);
+      expect(result.stderr).toContain('Docket cannot start: the read models in this DATA_DIR are held by an offline CLI command');
+      expect(`${result.stdout}${result.stderr}`).not.toMatch(/ExceptionHandler|\n\s+at /);
+    } finally {
+      data.remove();
+    }
+  }, 40_000);
 });
