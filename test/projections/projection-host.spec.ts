@@ -1,0 +1,56 @@
+import { describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { eventMetadata } from '../../src/command-handling/event-metadata.js';
+import { loadConfig } from '../../src/config/app-config.js';
+import { createEventStore } from '../../src/event-store/event-store.module.js';
+import type { JsonObject } from '../../src/event-store/json.js';
+import { ProjectionHost } from '../../src/projections/projection-host.js';
+import { PROJECTIONS } from '../../src/projections/projections.registry.js';
+import { releaseReadModels, takeReadModels } from '../../src/projections/read-model-storage.module.js';
+import { tempDir } from '../support/temp-dir.js';
+import { launched } from './standings.fixtures.js';
+
+const NAMES = PROJECTIONS.map((projection) => projection.name);
+
+/** The HTTP thread's side of the projections' thread, against a real store written from this thread. */
+describe('ProjectionHost', () => {
+  it('wakes every reader that waits for a position as soon as its projection has applied it', async () => {
+    const data = tempDir('docket-host-');
+    const config = loadConfig({ PORT: '0', DATA_DIR: data.path });
+    const store = createEventStore(config);
+    const storage = takeReadModels(config);
+    const logs: string[] = [];
+    const host = await ProjectionHost.open(config, NAMES, { log: (m) => logs.push(m), error: (m) => logs.push(m) });
+    try {
+      host.start();
+      // One commit per append, each followed at once by readers of every projection waiting for it: some arrive
+      // before the thread applied it, some while it commits, some after.
+      const waits: Array<Promise<number>> = [];
+      for (let i = 0; i < 300; i++) {
+        const programId = `host-programme-${i}`;
+        const event = launched(programId);
+        const { position } = await store.append(
+          `program-${programId}`,
+          [{ eventId: randomUUID(), type: event.type, data: event.data as JsonObject, metadata: eventMetadata({ actor: { id: 'kim.official', role: 'official' }, reason: 'test', correlationId: 'c' }, randomUUID(), new Date().toISOString(), event.type) }],
+          { expectedRevision: 'no-stream' },
+        );
+        for (const name of NAMES) {
+          const asked = performance.now();
+          waits.push(host.waitForPosition(name, position, 5000).then(() => performance.now() - asked));
+        }
+        if (i % 7 === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      const waited = await Promise.all(waits);
+      // None waited for a later commit to wake it, let alone for its timeout.
+      expect(Math.max(...waited)).toBeLessThan(2000);
+      const head = (await store.headPosition())!;
+      for (const name of NAMES) expect(host.position(name)).toBe(head);
+      expect(logs.filter((line) => /fail|halt|exited/.test(line))).toEqual([]);
+    } finally {
+      await host.stop();
+      releaseReadModels(storage);
+      await store.close();
+      data.remove();
+    }
+  }, 60_000);
+});
