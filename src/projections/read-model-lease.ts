@@ -88,7 +88,7 @@ export class ReadModelLease {
     private readonly role: LeaseHolder['role'],
     private readonly env: LeaseEnvironment = LOCAL,
     /** Told, at each renewal, that another process took the lease over (this one was not heard from in time). */
-    private readonly onLost: (holder: LeaseHolder | null) => void = () => undefined,
+    onLost: (holder: LeaseHolder | null) => void = () => undefined,
   ) {
     this.lostListeners.push(onLost);
     db.exec(`CREATE TABLE IF NOT EXISTS read_model_lease (
