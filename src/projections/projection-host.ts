@@ -49,6 +49,8 @@ export class ProjectionHost implements ProjectionControl {
   private lastStatuses: ProjectionStatus[] | null = null;
   /** Why the projections were stopped for good in this process (the read models' lease was lost), or null. */
   private suspended: string | null = null;
+  /** Settles once the thread has stopped after a suspension; the same for every later call. */
+  private suspension: Promise<void> | null = null;
 
   private constructor(
     private readonly config: AppConfig,
@@ -89,14 +91,15 @@ export class ProjectionHost implements ProjectionControl {
 
   /**
    * Stops the projections' thread for good: another process writes the read models now. Reads keep answering from
-   * the read models as they stand; reads that wait, and health, say why.
+   * the read models as they stand; reads that wait, and health, say why. Resolves once the thread has stopped.
    */
-  async suspend(reason: string): Promise<void> {
-    if (this.suspended !== null) return;
+  suspend(reason: string): Promise<void> {
+    if (this.suspension) return this.suspension;
     this.suspended = reason;
     this.downSince = reason;
     for (const [i, name] of this.names.entries()) this.waiters[i]!.refuseAll(`the ${name} projection is stopped: ${reason}`);
-    await this.stop();
+    this.suspension = this.stop();
+    return this.suspension;
   }
 
   // ReadModelAccess

@@ -90,6 +90,8 @@ describeOnEachStore('the projections thread, when the read models lease is taken
       db.close();
     }
     app().app.get(ReadModelLease).renew();
+    // The renewal asked the thread to stop; the same suspension, asked again, settles once it has.
+    await app().app.get(ProjectionHost).suspend('asked again by the test');
     const health = await until(async () => (await http().get('/api/health', { role: null })).body, (body) => body.status === 'degraded');
     expect(health.projections.standings.error.message).toContain("the read models' lease was taken over by pid 4242 on node-b");
 
