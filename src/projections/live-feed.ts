@@ -20,6 +20,8 @@ export interface LiveSlot {
 
 export interface LiveFeedOptions {
   batchSize: number;
+  /** Least time between the starts of two live batches (see `consumeInBatches`); 0 commits each as soon as it can. */
+  batchIntervalMs: number;
   /** Events recorded before this instant are history being caught up on, not live latency. */
   startedAt: () => number;
   /** After a batch committed or a projection halted: its state here follows what is on disk. */
@@ -92,7 +94,7 @@ export class LiveFeed {
           backoff = BACKOFF_FIRST_MS;
           for (const slot of this.live()) slot.resubscribing = null;
           return more;
-        });
+        }, this.options.batchIntervalMs);
       } catch (error) {
         lastError = messageOf(error);
       } finally {

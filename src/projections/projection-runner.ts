@@ -18,6 +18,8 @@ export interface RunnerLogger {
 export interface RunnerOptions {
   /** Most events per live transaction; a batch also ends when no event is ready at once. */
   batchSize?: number;
+  /** Least time between the starts of two live transactions (default 0: each as soon as it can). */
+  batchIntervalMs?: number;
   /** Events per rebuild transaction. */
   chunkSize?: number;
   /** Events per rebuild transaction of a projection whose `rebuildChunk` is `large`; `chunkSize` by default. */
@@ -95,6 +97,7 @@ export class ProjectionRunner implements ProjectionControl {
     }
     this.feed = new LiveFeed(db, store, this.catalog, [...this.slots.values()], {
       batchSize: options.batchSize ?? 2000,
+      batchIntervalMs: options.batchIntervalMs ?? 0,
       startedAt: () => this.startedAt,
       changed: (slot) => this.changed(slot.entry.name),
       log: (message) => this.logger.log(message),

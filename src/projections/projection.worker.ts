@@ -30,6 +30,10 @@ const runner = new ProjectionRunner(db, store, projections, {
   // the standings' bounded so that a live event waits at most a few hundred ms behind a rebuild's chunk.
   chunkSize: 2000,
   largeChunkSize: 10_000,
+  // Live batches at most every 5 ms: under a steady load one commit carries several decisions' events instead of
+  // one each (measured at 600 decisions/s: 6-12% less CPU per decision, p99 of the decisions ~50 → 25-40 ms), and
+  // a read waiting for its own write waits 5 ms more at most.
+  batchIntervalMs: 5,
   logger: { log: (message) => post({ kind: 'log', level: 'log', message }), error: (message) => post({ kind: 'log', level: 'error', message }) },
   changed: (name) => changed(names.indexOf(name)),
   retire: (name, generation, drop) => {

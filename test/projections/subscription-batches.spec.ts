@@ -1,0 +1,81 @@
+import { describe, expect, it } from '@jest/globals';
+import type { RecordedEvent, Subscription } from '../../src/event-store/event-store.port.js';
+import { consumeInBatches } from '../../src/projections/subscription-batches.js';
+
+/** A subscription the test feeds by hand: `push` makes an event available, `end` finishes it. */
+function manualSubscription() {
+  const queue: RecordedEvent[] = [];
+  let wake: (() => void) | null = null;
+  let ended = false;
+  let position = 0n;
+  const subscription: Subscription = {
+    async *[Symbol.asyncIterator]() {
+      for (;;) {
+        while (queue.length > 0) yield queue.shift()!;
+        if (ended) return;
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+    },
+    async close() {
+      ended = true;
+      wake?.();
+    },
+  };
+  return {
+    subscription,
+    push(count = 1) {
+      for (let i = 0; i < count; i++) {
+        position += 1n;
+        queue.push({ eventId: `e${position}`, streamId: 's', revision: Number(position) - 1, position, type: 'T', data: {}, metadata: {}, recordedAt: new Date() });
+      }
+      wake?.();
+    },
+    end() {
+      ended = true;
+      wake?.();
+    },
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('consumeInBatches', () => {
+  it('hands over what is ready at once as one batch, and a full batch without waiting', async () => {
+    const feed = manualSubscription();
+    const batches: number[] = [];
+    feed.push(5);
+    const done = consumeInBatches(feed.subscription, 2, (events) => (batches.push(events.length), true), 1000);
+    await sleep(20);
+    feed.end();
+    await done;
+    // Full batches of 2 never wait for the interval; the last, short one would, but the end hands it over.
+    expect(batches).toEqual([2, 2, 1]);
+  });
+
+  it('with an interval, hands over an event after a quiet spell at once and gathers a steady trickle', async () => {
+    const feed = manualSubscription();
+    const batches: Array<{ size: number; at: number }> = [];
+    const started = performance.now();
+    const done = consumeInBatches(feed.subscription, 1000, (events) => (batches.push({ size: events.length, at: performance.now() - started }), true), 100);
+    feed.push();
+    await sleep(20);
+    expect(batches.map((b) => b.size)).toEqual([1]);
+    // Within the interval after that batch: three events one by one, handed over together once it has passed.
+    for (let i = 0; i < 3; i++) {
+      feed.push();
+      await sleep(5);
+    }
+    expect(batches.map((b) => b.size)).toEqual([1]);
+    await sleep(150);
+    expect(batches.map((b) => b.size)).toEqual([1, 3]);
+    expect(batches[1]!.at - batches[0]!.at).toBeGreaterThanOrEqual(95);
+    // Quiet for longer than the interval: the next event goes at once.
+    const quietFrom = performance.now() - started;
+    feed.push();
+    await sleep(20);
+    expect(batches.map((b) => b.size)).toEqual([1, 3, 1]);
+    expect(batches[2]!.at - quietFrom).toBeLessThan(20);
+    feed.end();
+    await done;
+  });
+});
