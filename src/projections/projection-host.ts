@@ -172,6 +172,9 @@ export class ProjectionHost implements ProjectionControl {
       worker.on('message', (message: ToHost) => {
         if (message.kind === 'ready') {
           ready = true;
+          // From here on the thread alone never holds the process open (an application whose start-up failed after
+          // this must still end); the HTTP server does while it runs, and `stop` holds it until the thread is done.
+          worker.unref();
           this.onReady(message.projections);
           resolve();
         } else this.receive(message);
