@@ -24,7 +24,7 @@ export async function createApp(config: AppConfig, options: { logger?: LoggerSer
       abortOnError: false,
     });
   } catch (error) {
-    releaseReadModels(readModels);
+    await releaseReadModels(readModels);
     throw error;
   }
   app.setGlobalPrefix('api');

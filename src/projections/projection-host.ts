@@ -3,6 +3,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { ProblemError } from '../http/problem.js';
 import { startWorker } from '../threads/start-worker.js';
 import { notReady, PositionWaiters } from './position-waiters.js';
+import { tableSet } from './projection-catalog.js';
 import type { ProjectionStatus } from './projection-status.js';
 import { type ProjectionState, SharedPositions, type ToHost, type ToThread } from './projection-thread.protocol.js';
 import type { ProjectionControl, TableSet } from './projection.js';
@@ -16,6 +17,7 @@ const RESTART_FIRST_MS = 1000;
 const RESTART_MAX_MS = 30_000;
 const STOP_GRACE_MS = 10_000;
 const CALL_TIMEOUT_MS = 10_000;
+const STABLE_AFTER_MS = 60_000;
 
 interface Pending {
   resolve(value: ProjectionStatus[] | undefined): void;
@@ -28,10 +30,11 @@ interface Pending {
  * applies events, each on its own core, with its own connections to the event store and the read models (SQLite's
  * WAL lets the HTTP thread read while the other writes).
  *
- * Positions are shared memory (see `SharedPositions`); table sets, halts and retired generations come as messages,
- * in order: a generation a rebuild swapped out is dropped only after this side has moved its reads to the new one.
+ * Positions and serving generations are shared memory (see `SharedPositions`); halts and retired generations come as
+ * messages: a generation a rebuild swapped out is dropped only after this side has taken that message, so no read of
+ * this side is still on it (a read is one synchronous query; an export looks the generation up again for each page).
  * Should the thread die, the HTTP thread keeps serving the read models as they stand, refuses the reads that wait,
- * and starts the thread again (after 1 s, doubling to 30 s while it keeps dying).
+ * and starts the thread again (after 1 s, doubling to 30 s while it keeps dying within a minute of each start).
  */
 export class ProjectionHost implements ProjectionControl {
   private readonly index = new Map<string, number>();
@@ -45,6 +48,9 @@ export class ProjectionHost implements ProjectionControl {
   private stopping = false;
   private restartDelay = RESTART_FIRST_MS;
   private restartTimer: NodeJS.Timeout | null = null;
+  /** Brings the restart delay back to its first value once a restarted thread has kept running for a while. */
+  private stableTimer: NodeJS.Timeout | null = null;
+  private stopped: Promise<void> | null = null;
   private downSince: string | null = null;
   private lastStatuses: ProjectionStatus[] | null = null;
   /** Why the projections were stopped for good in this process (the read models' lease was lost), or null. */
@@ -75,12 +81,21 @@ export class ProjectionHost implements ProjectionControl {
     this.send({ kind: 'start' });
   }
 
-  async stop(): Promise<void> {
+  /** Stops the thread once it has finished its batch; every call gets the same promise. */
+  stop(): Promise<void> {
+    this.stopped ??= this.stopThread();
+    return this.stopped;
+  }
+
+  private async stopThread(): Promise<void> {
     this.stopping = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
+    if (this.stableTimer) clearTimeout(this.stableTimer);
     const worker = this.worker;
     if (worker) {
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      // Held open until the thread is done, whatever else still runs.
+      worker.ref();
       this.send({ kind: 'stop' });
       const timer = setTimeout(() => void worker.terminate(), STOP_GRACE_MS);
       await exited;
@@ -105,7 +120,9 @@ export class ProjectionHost implements ProjectionControl {
   // ReadModelAccess
 
   tables(name: string): TableSet {
-    return { prefix: this.state(name).prefix };
+    const generation = this.positions.generation(this.slot(name));
+    if (generation === null) throw new Error(`the projections' thread has not named the generation of ${name}`);
+    return tableSet(name, generation);
   }
 
   position(name: string): bigint | null {
@@ -173,7 +190,7 @@ export class ProjectionHost implements ProjectionControl {
         if (message.kind === 'ready') {
           ready = true;
           // From here on the thread alone never holds the process open (an application whose start-up failed after
-          // this must still end); the HTTP server does while it runs, and `stop` holds it until the thread is done.
+          // this must still end); the HTTP server does while it runs, and `stop` refs it until the thread is done.
           worker.unref();
           this.onReady(message.projections);
           resolve();
@@ -217,7 +234,7 @@ export class ProjectionHost implements ProjectionControl {
         return;
       }
       case 'retired':
-        // Every read from here on is on the new generation (its `state` came first): the old tables may go.
+        // The thread stored the new generation before it sent this: every read from here on is on the new one.
         return this.send({ kind: 'released', name: message.name, generation: message.generation });
       case 'log':
         return message.level === 'error' ? this.logger.error(message.message) : this.logger.log(message.message);
@@ -237,6 +254,7 @@ export class ProjectionHost implements ProjectionControl {
 
   private onExit(code: number): void {
     this.worker = null;
+    if (this.stableTimer) clearTimeout(this.stableTimer);
     for (const pending of this.pending.values()) pending.reject(notReady(`the projections' thread stopped`));
     this.pending.clear();
     if (this.stopping) return;
@@ -245,9 +263,13 @@ export class ProjectionHost implements ProjectionControl {
     this.logger.error(`the projections' thread exited with code ${code}; starting it again in ${this.restartDelay} ms`);
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
-      // A start that fails ends in an exit too, which schedules the next attempt.
+      // A start that fails ends in an exit too, which schedules the next attempt. The delay goes back to its first
+      // value only once the thread has kept running: one that dies soon after each start waits longer each time.
       this.spawn().then(
-        () => (this.restartDelay = RESTART_FIRST_MS),
+        () => {
+          this.stableTimer = setTimeout(() => (this.restartDelay = RESTART_FIRST_MS), STABLE_AFTER_MS);
+          this.stableTimer.unref();
+        },
         (error: Error) => this.logger.error(`the projections' thread could not start: ${error.message}`),
       );
     }, this.restartDelay);

@@ -137,6 +137,11 @@ export class ProjectionRunner implements ProjectionControl {
     return this.slot(name).entry.position;
   }
 
+  /** The generation whose tables serve reads (see `tables`). */
+  generation(name: string): number {
+    return this.slot(name).entry.generation;
+  }
+
   /** Stopped at a refused event in this process: reads that wait for a later position are refused at once. */
   isHalted(name: string): boolean {
     return this.slot(name).halted;

@@ -4,10 +4,10 @@ import type { ProjectionStatus } from './projection-status.js';
 /**
  * The projections' thread and the HTTP thread: what they tell each other.
  *
- * Positions are not messages. They sit in shared memory (`SharedPositions`), which the projections' thread writes
- * after every commit and the HTTP thread reads when a query asks: a read-your-writes check costs no message. A
- * reader that must wait publishes the lowest position it waits for; the projections' thread sends `advanced` once it
- * has committed that far, and the HTTP thread wakes whoever is due.
+ * Positions and serving generations are not messages. They sit in shared memory (`SharedPositions`), which the
+ * projections' thread writes after every commit and the HTTP thread reads when a query asks: a read-your-writes check
+ * costs no message. A reader that must wait publishes the lowest position it waits for; the projections' thread sends
+ * `advanced` once it has committed that far, and the HTTP thread wakes whoever is due.
  */
 
 export interface ProjectionThreadData {
@@ -19,8 +19,6 @@ export interface ProjectionThreadData {
 
 export interface ProjectionState {
   name: string;
-  /** The prefix of the generation that serves reads (see `TableSet`). */
-  prefix: string;
   halted: boolean;
 }
 
@@ -43,9 +41,13 @@ export type ToThread =
 const NONE = -1n;
 
 /**
- * Per projection, two 64-bit slots in one `SharedArrayBuffer`: the last position applied (written by the
- * projections' thread) and the lowest position a reader waits for (written by the HTTP thread). Positions are below
- * 2^63 (see the event store port), so -1 stands for none.
+ * Per projection, three 64-bit slots in one `SharedArrayBuffer`: the last position applied and the generation that
+ * serves reads (both written by the projections' thread), and the lowest position a reader waits for (written by the
+ * HTTP thread). Positions are below 2^63 (see the event store port), so -1 stands for none.
+ *
+ * The thread stores a swapped-in generation before the position it brought: a reader that sees the position also
+ * sees the generation that holds it (Atomics are sequentially consistent), so a read of its own write never lands
+ * on the old generation, which may stop short of it.
  */
 export class SharedPositions {
   private readonly slots: BigInt64Array;
@@ -58,9 +60,19 @@ export class SharedPositions {
   }
 
   static create(count: number): SharedPositions {
-    const positions = new SharedPositions(new SharedArrayBuffer(16 * count), count);
-    for (let i = 0; i < 2 * count; i++) Atomics.store(positions.slots, i, NONE);
+    const positions = new SharedPositions(new SharedArrayBuffer(24 * count), count);
+    for (let i = 0; i < 3 * count; i++) Atomics.store(positions.slots, i, NONE);
     return positions;
+  }
+
+  /** The generation serving reads, or null before the thread said. */
+  generation(index: number): number | null {
+    const value = Atomics.load(this.slots, 2 * this.count + index);
+    return value === NONE ? null : Number(value);
+  }
+
+  setGeneration(index: number, generation: number): void {
+    Atomics.store(this.slots, 2 * this.count + index, BigInt(generation));
   }
 
   applied(index: number): bigint | null {

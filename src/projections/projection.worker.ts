@@ -43,20 +43,26 @@ const runner = new ProjectionRunner(db, store, projections, {
 });
 
 const lastState = names.map((name) => state(name));
-names.forEach((name, index) => positions.setApplied(index, runner.position(name)));
+names.forEach((name, index) => {
+  positions.setGeneration(index, runner.generation(name));
+  positions.setApplied(index, runner.position(name));
+});
 
 function state(name: string): ProjectionState {
-  return { name, prefix: runner.tables(name).prefix, halted: runner.isHalted(name) };
+  return { name, halted: runner.isHalted(name) };
 }
 
-/** After a commit, a halt or a swap: the shared position, then the state if it changed, then the waiters if due. */
+/**
+ * After a commit, a halt or a swap: the generation, then the position (in that order, see `SharedPositions`), then
+ * the state if it changed, then the waiters if due.
+ */
 function changed(index: number): void {
   const name = names[index]!;
   const position = runner.position(name);
+  positions.setGeneration(index, runner.generation(name));
   positions.setApplied(index, position);
   const now = state(name);
-  const before = lastState[index]!;
-  if (now.prefix !== before.prefix || now.halted !== before.halted) {
+  if (now.halted !== lastState[index]!.halted) {
     lastState[index] = now;
     post({ kind: 'state', state: now });
   }

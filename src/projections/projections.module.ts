@@ -1,13 +1,11 @@
 import { Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
-import type { Database } from 'better-sqlite3';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { ProjectionsAdminController } from './admin/projections-admin.controller.js';
 import { ProjectionHost } from './projection-host.js';
-import { PROJECTION_CONTROL, READ_MODEL_ACCESS, READ_MODEL_DB } from './projection.js';
+import { PROJECTION_CONTROL, READ_MODEL_ACCESS } from './projection.js';
 import { PROJECTIONS } from './projections.registry.js';
-import { ReadModelLease } from './read-model-lease.js';
-import { releaseReadModels } from './read-model-storage.module.js';
+import { READ_MODEL_STORAGE, type ReadModelStorage, releaseReadModels } from './read-model-storage.module.js';
 
 /**
  * The projections' thread that writes the read models (`ProjectionHost`), and the admin endpoints. The read models'
@@ -20,13 +18,16 @@ import { releaseReadModels } from './read-model-storage.module.js';
   providers: [
     {
       provide: ProjectionHost,
-      inject: [APP_CONFIG, ReadModelLease],
-      useFactory: async (config: AppConfig, lease: ReadModelLease) => {
+      inject: [APP_CONFIG, READ_MODEL_STORAGE],
+      useFactory: async (config: AppConfig, storage: ReadModelStorage) => {
         const host = await ProjectionHost.open(
           config,
           PROJECTIONS.map((projection) => projection.name),
           new Logger('Projections'),
         );
+        // Stopped before the lease goes, also when the application fails to start after this.
+        storage.stopWriters.push(() => host.stop());
+        const { lease } = storage;
         // Two writers would swap and drop tables under each other: the one that lost the lease stops writing.
         lease.whenLost((holder) => void host.suspend(`the read models' lease was taken over${holder ? ` by pid ${holder.pid} on ${holder.host}` : ''}`));
         return host;
@@ -40,8 +41,7 @@ import { releaseReadModels } from './read-model-storage.module.js';
 export class ProjectionsModule implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   constructor(
     private readonly host: ProjectionHost,
-    private readonly lease: ReadModelLease,
-    @Inject(READ_MODEL_DB) private readonly db: Database,
+    @Inject(READ_MODEL_STORAGE) private readonly storage: ReadModelStorage,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -52,7 +52,7 @@ export class ProjectionsModule implements OnApplicationBootstrap, OnModuleDestro
     await this.host.stop();
   }
 
-  onApplicationShutdown(): void {
-    releaseReadModels({ db: this.db, lease: this.lease });
+  async onApplicationShutdown(): Promise<void> {
+    await releaseReadModels(this.storage);
   }
 }

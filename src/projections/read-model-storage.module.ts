@@ -9,7 +9,12 @@ import { LEASE_EXPIRY_MS, ReadModelLease } from './read-model-lease.js';
 export interface ReadModelStorage {
   db: Database;
   lease: ReadModelLease;
+  /** Stops what writes the read models in this process (the projections' thread); run before the lease goes. */
+  stopWriters: Array<() => Promise<void>>;
 }
+
+/** Nest token of the `ReadModelStorage` itself, for whoever writes the read models to register in `stopWriters`. */
+export const READ_MODEL_STORAGE = Symbol('READ_MODEL_STORAGE');
 
 /**
  * Opens `DATA_DIR/read-models.sqlite` and takes the read models' lease for a server, before the application is
@@ -30,10 +35,12 @@ export function takeReadModels(config: Pick<AppConfig, 'dataDir'>): ReadModelSto
     db.close();
     throw error;
   }
-  return { db, lease };
+  return { db, lease, stopWriters: [] };
 }
 
-export function releaseReadModels({ db, lease }: ReadModelStorage): void {
+/** Stops the writers, then gives up the lease and closes the connection: at shutdown, or when the start-up failed. */
+export async function releaseReadModels({ db, lease, stopWriters }: ReadModelStorage): Promise<void> {
+  await Promise.all(stopWriters.map((stop) => stop()));
   lease.release();
   if (db.open) db.close();
 }
@@ -46,10 +53,11 @@ export class ReadModelStorageModule {
     return {
       module: ReadModelStorageModule,
       providers: [
+        { provide: READ_MODEL_STORAGE, useValue: storage },
         { provide: READ_MODEL_DB, useValue: storage.db },
         { provide: ReadModelLease, useValue: storage.lease },
       ],
-      exports: [READ_MODEL_DB, ReadModelLease],
+      exports: [READ_MODEL_STORAGE, READ_MODEL_DB, ReadModelLease],
     };
   }
 }

@@ -40,7 +40,8 @@ export interface SqliteEventStoreOptions {
    * Where appends are committed: in a worker thread with its own connection (the default for a database file), so
    * that commits and their fsyncs overlap with the rest of the process's work, or in the calling thread (always for
    * ':memory:', whose database only one connection can see), or nowhere: `read-only` is a follower that reads and
-   * subscribes, e.g. in another thread of the process that writes, and refuses appends.
+   * subscribes, e.g. in another thread of the process that writes, and refuses appends. (Opening it still sets WAL
+   * mode and creates the schema of a new file, as any connection does.)
    */
   writer?: 'thread' | 'in-process' | 'read-only';
 }
@@ -76,10 +77,7 @@ export class SqliteEventStore implements EventStore {
       // Woken by whoever writes the file in this process (see `commitChannel`).
       this.writer = null;
       this.commits = inMemory ? null : commitChannel(options.filename);
-      if (this.commits) {
-        this.commits.onmessage = notify;
-        this.commits.unref();
-      }
+      if (this.commits) this.commits.onmessage = notify;
     } else if (options.writer === 'in-process' || inMemory) {
       this.commits = inMemory ? null : commitChannel(options.filename);
       this.writer = new GroupCommit(this.db, (append) => insertAppend(this.queries, append), () => {
