@@ -25,17 +25,36 @@ async function launch(store: EventStore, programId: string): Promise<bigint> {
   return position;
 }
 
+interface Running {
+  store: EventStore;
+  storage: ReturnType<typeof takeReadModels>;
+  host: ProjectionHost;
+  logs: string[];
+}
+
+/** A store written from this thread, the read models taken as a server takes them, and a started host over them. */
+async function withHost(body: (running: Running) => Promise<void>): Promise<void> {
+  const data = tempDir('docket-host-');
+  const config = loadConfig({ PORT: '0', DATA_DIR: data.path });
+  const store = createEventStore(config);
+  const storage = takeReadModels(config);
+  const logs: string[] = [];
+  const host = await ProjectionHost.open(config, NAMES, { log: (m) => logs.push(m), error: (m) => logs.push(m) });
+  try {
+    host.start();
+    await body({ store, storage, host, logs });
+  } finally {
+    await host.stop();
+    await releaseReadModels(storage);
+    await store.close();
+    data.remove();
+  }
+}
+
 /** The HTTP thread's side of the projections' thread, against a real store written from this thread. */
 describe('ProjectionHost', () => {
-  it('wakes every reader that waits for a position as soon as its projection has applied it', async () => {
-    const data = tempDir('docket-host-');
-    const config = loadConfig({ PORT: '0', DATA_DIR: data.path });
-    const store = createEventStore(config);
-    const storage = takeReadModels(config);
-    const logs: string[] = [];
-    const host = await ProjectionHost.open(config, NAMES, { log: (m) => logs.push(m), error: (m) => logs.push(m) });
-    try {
-      host.start();
+  it('wakes every reader that waits for a position as soon as its projection has applied it', () =>
+    withHost(async ({ store, host, logs }) => {
       // One commit per append, then readers of every projection waiting for it, some asking before the thread
       // applied it, some while it commits, some after. The next append waits for them: a reader the thread failed to
       // wake would wait for its timeout (no later commit comes to wake it) and fail the test with a 503.
@@ -52,22 +71,10 @@ describe('ProjectionHost', () => {
       const head = (await store.headPosition())!;
       for (const name of NAMES) expect(host.position(name)).toBe(head);
       expect(logs.filter((line) => /fail|halt|exited/.test(line))).toEqual([]);
-    } finally {
-      await host.stop();
-      await releaseReadModels(storage);
-      await store.close();
-      data.remove();
-    }
-  }, 60_000);
+    }), 60_000);
 
-  it('reads its own write on a rebuilt generation from the moment that generation serves', async () => {
-    const data = tempDir('docket-host-');
-    const config = loadConfig({ PORT: '0', DATA_DIR: data.path });
-    const store = createEventStore(config);
-    const storage = takeReadModels(config);
-    const host = await ProjectionHost.open(config, NAMES, { log: () => undefined, error: () => undefined });
-    try {
-      host.start();
+  it('reads its own write on a rebuilt generation from the moment that generation serves', () =>
+    withHost(async ({ store, storage, host }) => {
       for (let i = 0; i < 2000; i++) await launch(store, `before-${i}`);
       const generation = host.tables('standings').prefix;
       await host.startRebuild('standings');
@@ -86,11 +93,5 @@ describe('ProjectionHost', () => {
         if (tables.prefix !== generation) after++;
       }
       expect(after).toBe(50);
-    } finally {
-      await host.stop();
-      await releaseReadModels(storage);
-      await store.close();
-      data.remove();
-    }
-  }, 120_000);
+    }), 120_000);
 });
