@@ -124,10 +124,26 @@ export class ReadModelLease {
     this.lostListeners.push(listener);
   }
 
-  /** Marks the lease fresh; a lease another process took over meanwhile is left to it, and `onLost` is told. */
+  /**
+   * Marks the lease fresh; a lease another process took over meanwhile is left to it, and `onLost` is told. The
+   * server renews from its HTTP thread while its projections' thread writes the same file: a renewal never waits
+   * for the write lock (it would block the event loop for as long as an index build holds it, and throw from a timer
+   * after 5 s). Found busy, it is left to the next renewal; a lease lasts several renewal periods.
+   */
   renew(): void {
     if (!this.held || !this.db.open) return;
-    if (this.renewStatement.run(this.env.now(), this.token).changes > 0) return;
+    let renewed: boolean;
+    const wait = this.db.pragma('busy_timeout', { simple: true }) as number;
+    this.db.pragma('busy_timeout = 0');
+    try {
+      renewed = this.renewStatement.run(this.env.now(), this.token).changes > 0;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_BUSY') return;
+      throw error;
+    } finally {
+      this.db.pragma(`busy_timeout = ${wait}`);
+    }
+    if (renewed) return;
     const row = this.select.get();
     const holder = row ? { role: row.role, host: row.host, pid: row.pid } : null;
     for (const listener of this.lostListeners) listener(holder);

@@ -23,6 +23,9 @@ export const READ_MODEL_STORAGE = Symbol('READ_MODEL_STORAGE');
  */
 export function takeReadModels(config: Pick<AppConfig, 'dataDir'>): ReadModelStorage {
   const db = openReadModelDb(readModelPath(config.dataDir));
+  // This connection reads, and writes only the lease row: the projections' thread, which writes the WAL, checkpoints
+  // it. Left on, a lease renewal that happened to commit past the threshold would copy the WAL on the HTTP thread.
+  db.pragma('wal_autocheckpoint = 0');
   const logger = new Logger('Projections');
   const lease = new ReadModelLease(db, 'server', undefined, (holder) =>
     logger.error(

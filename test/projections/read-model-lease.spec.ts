@@ -103,6 +103,36 @@ describe('the read models lease', () => {
     }
   });
 
+  it('never waits for the projections\' transactions to renew: a renewal that finds the database busy is left to the next', () => {
+    const data = tempDir('docket-lease-');
+    try {
+      const http = openReadModelDb(readModelPath(data.path));
+      const writer = openReadModelDb(readModelPath(data.path));
+      const lease = new ReadModelLease(http, 'server', machine('node-a', 100, running, clock));
+      const lost: unknown[] = [];
+      lease.whenLost((holder) => lost.push(holder));
+      lease.acquire({ renew: false });
+      // The projections' thread in a long transaction (an index build, a rebuild's chunk) holds the write lock.
+      writer.exec('CREATE TABLE busy (x)');
+      writer.exec('BEGIN IMMEDIATE');
+      writer.exec('INSERT INTO busy VALUES (1)');
+      clock.now += LEASE_RENEW_MS;
+      const started = performance.now();
+      lease.renew();
+      expect(performance.now() - started).toBeLessThan(500);
+      expect(lost).toEqual([]);
+      writer.exec('COMMIT');
+      lease.renew();
+      expect(http.prepare('SELECT renewed_at FROM read_model_lease').pluck().get()).toBe(clock.now);
+      expect(lost).toEqual([]);
+      lease.release();
+      writer.close();
+      http.close();
+    } finally {
+      data.remove();
+    }
+  });
+
   it('keeps a server from starting while another live process holds the read models of its DATA_DIR', async () => {
     const data = tempDir('docket-lease-');
     try {
