@@ -1,24 +1,70 @@
 import 'reflect-metadata';
-import { type INestApplication, Logger, type LoggerService } from '@nestjs/common';
+import { Logger, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module.js';
 import { loadAuthTokens } from './auth/auth-tokens.js';
-import { applySecurityHeaders } from './auth/security-headers.js';
+import { applySecurityHeaders, setSecurityHeaders } from './auth/security-headers.js';
 import { setupOpenApi } from './decisions/openapi.js';
 import { createValidationPipe } from './decisions/validation.js';
 import type { AppConfig } from './config/app-config.js';
-import { ProblemDetailsFilter } from './http/problem-details.filter.js';
+import { readBodyInGuard } from './http/json-body.js';
+import { problemOf, ProblemDetailsFilter, sendProblem } from './http/problem-details.filter.js';
 import { releaseReadModels, takeReadModels } from './projections/read-model-storage.module.js';
 
+/**
+ * Fastify rather than Express: under the decisions benchmark, Nest on Express spent about 250 µs of the HTTP thread
+ * per request in its router and response helpers, Nest on Fastify about 70 µs (measured on this 2-core machine).
+ * - Paths match as they did: case-insensitively, with or without a trailing slash.
+ * - Route parameters may be long: an over-long identifier is the validation's to refuse (400, naming the field), not
+ *   the router's (414).
+ * - No logger of Fastify's own: Nest logs, and the problem filter logs what fails.
+ */
+const FASTIFY_OPTIONS = {
+  logger: false,
+  routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 2_000 },
+  // A URL the router refuses (bad percent-encoding) is answered before any hook: its headers are set here, and the
+  // error goes on to the problem filter like any other.
+  frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+    setSecurityHeaders(request.url, reply.raw);
+    sendProblem(reply, problemOf(error));
+  },
+  // A stop drains: requests that arrive on open connections meanwhile are still answered (see closeWhenStopping).
+  return503OnClosing: false,
+};
+
+/**
+ * A graceful stop: Fastify stops accepting connections and closes the idle ones at once; a keep-alive connection
+ * busy with a request when the stop began is closed once that request is answered (`Connection: close`). So a stop
+ * waits for the requests in flight, and not for idle connections' keep-alive timeout.
+ */
+function closeWhenStopping(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  let stopping = false;
+  fastify.addHook('preClose', (done) => {
+    stopping = true;
+    done();
+  });
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (stopping) void reply.header('Connection', 'close');
+    done(null, payload);
+  });
+}
+
+/** The HTTP adapter every Docket application runs on (the slice tests too, so they see the same routing). */
+export function createHttpAdapter(): FastifyAdapter {
+  return new FastifyAdapter(FASTIFY_OPTIONS);
+}
+
 /** Builds the HTTP application for a configuration; `main.ts` and the end-to-end tests both start it this way. */
-export async function createApp(config: AppConfig, options: { logger?: LoggerService | false } = {}): Promise<INestApplication> {
+export async function createApp(config: AppConfig, options: { logger?: LoggerService | false } = {}): Promise<NestFastifyApplication> {
   const tokens = loadAuthTokens(config, options.logger === false ? { log: () => undefined, warn: () => undefined } : new Logger('Auth'));
   // Before Nest: a server that may not write the read models is refused here, with one line and nothing started.
   const readModels = takeReadModels(config);
-  let app: NestExpressApplication;
+  let app: NestFastifyApplication;
   try {
-    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, tokens, readModels), {
+    app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, tokens, readModels), createHttpAdapter(), {
       logger: options.logger,
       bodyParser: false,
       abortOnError: false,
@@ -28,9 +74,9 @@ export async function createApp(config: AppConfig, options: { logger?: LoggerSer
     throw error;
   }
   app.setGlobalPrefix('api');
-  // Helmet removes the header anyway; not setting it spares both steps on every response.
-  app.disable('x-powered-by');
   app.enableShutdownHooks();
+  closeWhenStopping(app);
+  readBodyInGuard(app);
   applySecurityHeaders(app);
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(createValidationPipe());

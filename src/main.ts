@@ -20,9 +20,7 @@ async function main(): Promise<void> {
   try {
     const config = loadConfig(process.env);
     const app = await createApp(config);
-    // Nest hands any further arguments to Node's `server.listen`; its typings leave out the backlog.
-    const listen = app.listen.bind(app) as unknown as (port: number, host: string, backlog: number) => Promise<unknown>;
-    await listen(config.port, config.host, LISTEN_BACKLOG);
+    await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
     const { port } = app.getHttpServer().address() as { port: number };
     new Logger('Docket').log(`serving on http://${config.host}:${port}/api (event store: ${config.eventStore.kind}, data: ${config.dataDir})`);
   } catch (error) {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { ProblemError } from '../http/problem.js';
@@ -30,11 +30,11 @@ export class RateLimitGuard implements CanActivate {
   }
 
   canActivate(context: ExecutionContext): boolean {
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
     const match = this.tokens.matchRequest(request);
     const [key, limit] = match
       ? [`token:${match.key}`, this.perToken]
-      : [`address:${clientAddress(request.ip ?? request.socket.remoteAddress)}`, anonymousLimit(this.perToken)];
+      : [`address:${clientAddress(request.ip)}`, anonymousLimit(this.perToken)];
     const { allowed, retryAfterSeconds } = this.buckets.take(key, limit);
     if (allowed) return true;
     const who = match ? 'this token' : 'requests without a known token from this address';

@@ -1,5 +1,5 @@
-import type { INestApplication } from '@nestjs/common';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from 'helmet';
 
 const NONE = ["'none'"];
@@ -44,14 +44,14 @@ interface HeaderChanges {
  * they are worked out once, by running helmet against a response that records what it is told. Run per request,
  * helmet's chain of a dozen middlewares cost about 2% of the server's CPU under the decisions benchmark.
  */
-function recordHeaderChanges(middleware: RequestHandler): HeaderChanges {
+function recordHeaderChanges(middleware: ReturnType<typeof helmet>): HeaderChanges {
   const changes: HeaderChanges = { set: [], remove: [] };
   const recorder = {
     setHeader: (name: string, value: string | number | readonly string[]) => changes.set.push([name, String(value)]),
     removeHeader: (name: string) => changes.remove.push(name),
   };
   let finished = false;
-  middleware({} as Request, recorder as unknown as Response, (error?: unknown) => {
+  middleware({} as never, recorder as never, (error?: unknown) => {
     if (error) throw error;
     finished = true;
   });
@@ -62,24 +62,37 @@ function recordHeaderChanges(middleware: RequestHandler): HeaderChanges {
 const apiHeaders = recordHeaderChanges(apiHelmet);
 const docsHeaders = recordHeaderChanges(docsHelmet);
 
-function applyHeaderChanges(response: Response, changes: HeaderChanges): void {
+function applyHeaderChanges(response: ServerResponse, changes: HeaderChanges): void {
   for (const name of changes.remove) response.removeHeader(name);
   for (const [name, value] of changes.set) response.setHeader(name, value);
 }
 
+const DOCS_PATH = '/api/docs';
+
 /**
- * Security headers (helmet) on every response, and `Cache-Control: no-store` on API answers, which carry data a
- * token was needed to see. Call before `SwaggerModule.setup` and before `listen`, so the headers cover the docs too.
+ * The headers of a response to `url`: the docs' own policy for the Swagger UI, and for everything else the API's,
+ * with `Cache-Control: no-store` (API answers carry data a token was needed to see). Set on the Node response, so
+ * they are there whichever way it is written: by Fastify, or streamed by a route that took it over (the feed, the
+ * audit export).
  */
-export function applySecurityHeaders(app: INestApplication, docsPath = '/api/docs'): void {
-  const isDocs = (path: string) => path === docsPath || path.startsWith(`${docsPath}/`);
-  app.use((request: Request, response: Response, next: NextFunction) => {
-    if (isDocs(request.path)) {
-      applyHeaderChanges(response, docsHeaders);
-    } else {
-      response.setHeader('Cache-Control', 'no-store');
-      applyHeaderChanges(response, apiHeaders);
-    }
-    next();
+export function setSecurityHeaders(url: string, response: ServerResponse): void {
+  const path = url.split('?', 1)[0]!.toLowerCase();
+  if (path === DOCS_PATH || path.startsWith(`${DOCS_PATH}/`)) {
+    applyHeaderChanges(response, docsHeaders);
+  } else {
+    response.setHeader('Cache-Control', 'no-store');
+    applyHeaderChanges(response, apiHeaders);
+  }
+}
+
+/**
+ * Security headers (helmet) on every response that reaches a route or the router's 404. Call before
+ * `SwaggerModule.setup` and before `listen`, so the headers cover the docs too. (The few requests Fastify's router
+ * refuses itself, a malformed URL, get them through `frameworkErrors`, see app.ts.)
+ */
+export function applySecurityHeaders(app: NestFastifyApplication): void {
+  app.getHttpAdapter().getInstance().addHook('onRequest', (request, reply, done) => {
+    setSecurityHeaders(request.url, reply.raw);
+    done();
   });
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Param, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { AuthorisedActor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/current-actor.decorator.js';
 import type { LaunchProgram, SelectFinalist, SelectWinner, SubmitApplication } from '../program/program.commands.js';
@@ -27,7 +27,7 @@ export class ApplicationsController {
     @Body() body: LaunchProgramDto,
     @CurrentActor() actor: AuthorisedActor,
     @DecisionRequest() request: DecisionRequestInfo,
-    @Res() response: Response,
+    @Res() response: FastifyReply,
   ): Promise<void> {
     const { programId, title, ministry, finalistSlots, winnerSlots, rules } = body;
     const stated = rules ? { rules: rules.map(({ ruleId, text }) => ({ ruleId, text })) } : {};
@@ -41,7 +41,7 @@ export class ApplicationsController {
     @Body() body: SubmitApplicationDto,
     @CurrentActor() actor: AuthorisedActor,
     @DecisionRequest() request: DecisionRequestInfo,
-    @Res() response: Response,
+    @Res() response: FastifyReply,
   ): Promise<void> {
     const { teamId, consortiumName, leadOrganization, members, modelDeclaration } = body;
     const declared = modelDeclaration ? { modelDeclaration: plainDeclaration(modelDeclaration) } : {};
@@ -58,7 +58,7 @@ export class ApplicationsController {
     @Body() body: DecisionDto,
     @CurrentActor() actor: AuthorisedActor,
     @DecisionRequest() request: DecisionRequestInfo,
-    @Res() response: Response,
+    @Res() response: FastifyReply,
   ): Promise<void> {
     await takeDecision(this.commandBus, response, { type: 'CloseApplications', data: { programId } }, decisionContext(actor, body, request));
   }
@@ -69,7 +69,7 @@ export class ApplicationsController {
     @Body() body: SelectFinalistDto,
     @CurrentActor() actor: AuthorisedActor,
     @DecisionRequest() request: DecisionRequestInfo,
-    @Res() response: Response,
+    @Res() response: FastifyReply,
   ): Promise<void> {
     const command: SelectFinalist = { type: 'SelectFinalist', data: { programId, teamId: body.teamId } };
     await takeDecision(this.commandBus, response, command, decisionContext(actor, body, request));
@@ -81,7 +81,7 @@ export class ApplicationsController {
     @Body() body: SelectWinnerDto,
     @CurrentActor() actor: AuthorisedActor,
     @DecisionRequest() request: DecisionRequestInfo,
-    @Res() response: Response,
+    @Res() response: FastifyReply,
   ): Promise<void> {
     const command: SelectWinner = { type: 'SelectWinner', data: { programId, teamId: body.teamId } };
     await takeDecision(this.commandBus, response, command, decisionContext(actor, body, request));

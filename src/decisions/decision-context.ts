@@ -1,7 +1,7 @@
 import { hash, randomUUID } from 'node:crypto';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import canonicalize from 'canonicalize';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { AuthorisedActor } from '../auth/actor.js';
 import type { DecisionContext } from '../command-handling/decide-on-program.command.js';
 import { ProblemError } from '../http/problem.js';
@@ -31,7 +31,7 @@ function invalidHeader(field: string, message: string): ProblemError {
 }
 
 /** Node joins a repeated header with ", "; an array only comes for a few known headers. Either way: one value. */
-function single(request: Request, name: string): string | undefined {
+function single(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value.join(', ') : value;
 }
@@ -65,14 +65,14 @@ export function requestFingerprint(method: string, path: string, body: unknown):
   return hash('sha256', `${method.toUpperCase()} ${path}\n${canonical}`, 'hex');
 }
 
-function routePath(request: Request): string {
-  const pattern: unknown = request.route?.path;
-  if (typeof pattern !== 'string') return request.path;
+function routePath(request: FastifyRequest): string {
+  const pattern: unknown = request.routeOptions.url;
+  if (typeof pattern !== 'string') return request.url.split('?', 1)[0]!;
   const params = request.params as Record<string, string | undefined>;
-  return `${request.baseUrl}${pattern}`.replace(/:(\w+)/g, (_whole, name: string) => encodeURIComponent(params[name] ?? ''));
+  return pattern.replace(/:(\w+)/g, (_whole, name: string) => encodeURIComponent(params[name] ?? ''));
 }
 
-export function readDecisionRequest(request: Request): DecisionRequestInfo {
+export function readDecisionRequest(request: FastifyRequest): DecisionRequestInfo {
   const ifMatchRevision = readIfMatch(single(request, 'if-match'));
   const idempotencyKey = readIdempotencyKey(single(request, 'idempotency-key'));
   return {
@@ -86,7 +86,7 @@ export function readDecisionRequest(request: Request): DecisionRequestInfo {
 
 /** `@DecisionRequest() request: DecisionRequestInfo`: the headers of a decision, validated (a 400 names the header). */
 export const DecisionRequest = createParamDecorator((_data: unknown, context: ExecutionContext): DecisionRequestInfo =>
-  readDecisionRequest(context.switchToHttp().getRequest<Request>()),
+  readDecisionRequest(context.switchToHttp().getRequest<FastifyRequest>()),
 );
 
 /**

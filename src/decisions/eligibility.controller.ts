@@ -1,6 +1,6 @@
 import { Body, Controller, Param, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { AuthorisedActor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/current-actor.decorator.js';
 import type {
@@ -27,7 +27,7 @@ export class EligibilityController {
     @Body() body: ClarifyEligibilityRuleDto,
     @CurrentActor() actor: AuthorisedActor,
     @DecisionRequest() request: DecisionRequestInfo,
-    @Res() response: Response,
+    @Res() response: FastifyReply,
   ): Promise<void> {
     const command: ClarifyEligibilityRule = { type: 'ClarifyEligibilityRule', data: { programId, ruleId: body.ruleId, text: body.text } };
     await takeDecision(this.commandBus, response, command, decisionContext(actor, body, request));
@@ -39,7 +39,7 @@ export class EligibilityController {
     @Body() body: RecordComplianceFindingDto,
     @CurrentActor() actor: AuthorisedActor,
     @DecisionRequest() request: DecisionRequestInfo,
-    @Res() response: Response,
+    @Res() response: FastifyReply,
   ): Promise<void> {
     const { teamId, ruleId, verdict, findings } = body;
     const command: RecordComplianceFinding = { type: 'RecordComplianceFinding', data: { programId, teamId, ruleId, verdict, findings } };
@@ -52,7 +52,7 @@ export class EligibilityController {
     @Body() body: EliminateTeamDto,
     @CurrentActor() actor: AuthorisedActor,
     @DecisionRequest() request: DecisionRequestInfo,
-    @Res() response: Response,
+    @Res() response: FastifyReply,
   ): Promise<void> {
     const command: EliminateTeam = { type: 'EliminateTeam', data: { programId, teamId: body.teamId, ...eliminationRequest(body) } };
     await takeDecision(this.commandBus, response, command, decisionContext(actor, body, request));
@@ -64,7 +64,7 @@ export class EligibilityController {
     @Body() body: WithdrawTeamDto,
     @CurrentActor() actor: AuthorisedActor,
     @DecisionRequest() request: DecisionRequestInfo,
-    @Res() response: Response,
+    @Res() response: FastifyReply,
   ): Promise<void> {
     const command: WithdrawTeam = { type: 'WithdrawTeam', data: { programId, teamId: body.teamId, statement: body.statement } };
     await takeDecision(this.commandBus, response, command, decisionContext(actor, body, request));

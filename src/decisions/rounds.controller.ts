@@ -1,6 +1,6 @@
 import { Body, Controller, Param, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { AuthorisedActor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/current-actor.decorator.js';
 import type { CloseEvaluationRound, CorrectScore, OpenEvaluationRound, RecordScore } from '../program/program.commands.js';
@@ -22,7 +22,7 @@ export class RoundsController {
     @Body() body: OpenEvaluationRoundDto,
     @CurrentActor() actor: AuthorisedActor,
     @DecisionRequest() request: DecisionRequestInfo,
-    @Res() response: Response,
+    @Res() response: FastifyReply,
   ): Promise<void> {
     const { round, title, scorecard } = body;
     const command: OpenEvaluationRound = {
@@ -39,7 +39,7 @@ export class RoundsController {
     @Body() body: ScoreDto,
     @CurrentActor() actor: AuthorisedActor,
     @DecisionRequest() request: DecisionRequestInfo,
-    @Res() response: Response,
+    @Res() response: FastifyReply,
   ): Promise<void> {
     const { teamId, criterion, points } = body;
     const command: RecordScore = { type: 'RecordScore', data: { programId, round, teamId, criterion, points: toHundredths(points) } };
@@ -52,7 +52,7 @@ export class RoundsController {
     @Body() body: ScoreDto,
     @CurrentActor() actor: AuthorisedActor,
     @DecisionRequest() request: DecisionRequestInfo,
-    @Res() response: Response,
+    @Res() response: FastifyReply,
   ): Promise<void> {
     const { teamId, criterion, points } = body;
     const command: CorrectScore = { type: 'CorrectScore', data: { programId, round, teamId, criterion, points: toHundredths(points) } };
@@ -65,7 +65,7 @@ export class RoundsController {
     @Body() body: CloseEvaluationRoundDto,
     @CurrentActor() actor: AuthorisedActor,
     @DecisionRequest() request: DecisionRequestInfo,
-    @Res() response: Response,
+    @Res() response: FastifyReply,
   ): Promise<void> {
     const command: CloseEvaluationRound = { type: 'CloseEvaluationRound', data: { programId, round } };
     await takeDecision(this.commandBus, response, command, decisionContext(actor, body, request));

@@ -1,6 +1,6 @@
 import { Body, Controller, Param, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { AuthorisedActor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/current-actor.decorator.js';
 import type { CloseWildcard, OpenWildcard, SubmitWildcardApplication } from '../program/program.commands.js';
@@ -21,7 +21,7 @@ export class WildcardController {
     @Body() body: OpenWildcardDto,
     @CurrentActor() actor: AuthorisedActor,
     @DecisionRequest() request: DecisionRequestInfo,
-    @Res() response: Response,
+    @Res() response: FastifyReply,
   ): Promise<void> {
     const command: OpenWildcard = { type: 'OpenWildcard', data: { programId, slots: body.slots, closesAt: body.closesAt } };
     await takeDecision(this.commandBus, response, command, decisionContext(actor, body, request));
@@ -33,7 +33,7 @@ export class WildcardController {
     @Body() body: SubmitWildcardApplicationDto,
     @CurrentActor() actor: AuthorisedActor,
     @DecisionRequest() request: DecisionRequestInfo,
-    @Res() response: Response,
+    @Res() response: FastifyReply,
   ): Promise<void> {
     const command: SubmitWildcardApplication = { type: 'SubmitWildcardApplication', data: { programId, teamId: body.teamId } };
     await takeDecision(this.commandBus, response, command, decisionContext(actor, body, request));
@@ -45,7 +45,7 @@ export class WildcardController {
     @Body() body: CloseWildcardDto,
     @CurrentActor() actor: AuthorisedActor,
     @DecisionRequest() request: DecisionRequestInfo,
-    @Res() response: Response,
+    @Res() response: FastifyReply,
   ): Promise<void> {
     const command: CloseWildcard = { type: 'CloseWildcard', data: { programId, admit: [...body.admit] } };
     await takeDecision(this.commandBus, response, command, decisionContext(actor, body, request));

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { EventFilter, EventStore } from '../event-store/event-store.port.js';
 import { upcast } from '../program/program.upcasters.js';
 import { sseMessage, toCloudEvent } from './cloud-event.js';
@@ -43,7 +43,7 @@ export class FeedConnection {
   private interrupt: (() => void) | null = null;
 
   constructor(
-    private readonly response: Response,
+    private readonly response: ServerResponse,
     private readonly store: EventStore,
     private readonly options: FeedConnectionOptions,
   ) {

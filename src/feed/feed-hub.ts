@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { EVENT_STORE, type EventFilter, type EventStore } from '../event-store/event-store.port.js';
 import { PROGRAM_STREAM_PREFIX } from './cloud-event.js';
 import { FeedConnection, type FeedEnd } from './feed-connection.js';
@@ -41,7 +41,7 @@ export class FeedHub implements BeforeApplicationShutdown {
   }
 
   /** Streams to `response` until the connection ends; the response's headers must have been sent. */
-  async serve(response: Response, request: FeedRequest): Promise<FeedEnd> {
+  async serve(response: ServerResponse, request: FeedRequest): Promise<FeedEnd> {
     const stream = request.programId === null ? null : `${PROGRAM_STREAM_PREFIX}${request.programId}`;
     const types = request.types === null ? null : new Set(request.types);
     const filter: EventFilter = { streamPrefixes: [stream ?? PROGRAM_STREAM_PREFIX], ...(request.types ? { eventTypes: request.types } : {}) };

@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Roles } from '../auth/roles.decorator.js';
 import { ProblemDto } from '../decisions/decision-outcome.dto.js';
 import { ProblemError } from '../http/problem.js';
@@ -35,9 +35,12 @@ export class FeedController {
   @ApiResponse({ status: 401, description: 'code: UNAUTHENTICATED', content: problem })
   @ApiResponse({ status: 403, description: 'code: FORBIDDEN (roles subscriber, auditor and admin only)', content: problem })
   @ApiResponse({ status: 429, description: 'code: RATE_LIMITED', content: problem })
-  async stream(@Query() query: FeedQuery, @Headers('last-event-id') lastEventId: string | undefined, @Res() response: Response): Promise<void> {
+  async stream(@Query() query: FeedQuery, @Headers('last-event-id') lastEventId: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     const after = resumePoint(query.after, lastEventId);
-    response.status(200);
+    // An event stream is written by hand for as long as the subscriber stays: Fastify leaves it alone from here on.
+    reply.hijack();
+    const response = reply.raw;
+    response.statusCode = 200;
     response.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     response.setHeader('Cache-Control', 'no-cache, no-store');
     response.setHeader('Connection', 'keep-alive');

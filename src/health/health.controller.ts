@@ -1,5 +1,5 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/roles.decorator.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import { FeedHub } from '../feed/feed-hub.js';
@@ -22,7 +22,7 @@ export class HealthController {
    * socket stayed full for the drain timeout).
    */
   @Get()
-  async health(@Res({ passthrough: true }) response: Response) {
+  async health(@Res({ passthrough: true }) response: FastifyReply) {
     const [store, projections] = await Promise.all([this.store.health(), this.projections.statuses()]);
     const up = store.status === 'up';
     if (!up) response.status(HttpStatus.SERVICE_UNAVAILABLE);

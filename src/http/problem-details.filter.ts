@@ -1,5 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { EventStoreInputError, EventStoreUnavailableError, WrongExpectedRevisionError } from '../event-store/event-store.errors.js';
 import { ProgramRuleError } from '../program/program.errors.js';
 import { type FieldProblem, ProblemError } from './problem.js';
@@ -31,43 +31,66 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemDetails');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
-    const problem = this.toProblem(exception);
+    const problem = problemOf(exception);
     if (problem.status >= 500 && problem.status !== 503) this.logger.error((exception as Error)?.stack ?? String(exception));
-    if (response.headersSent) {
-      response.end();
-      return;
-    }
-    for (const [name, value] of Object.entries(problem.extras.headers ?? {})) response.setHeader(name, value);
-    response
-      .status(problem.status)
-      .type('application/problem+json')
-      .send(JSON.stringify(render(problem.status, problem.code, problem.detail, problem.extras.errors)));
-  }
-
-  private toProblem(exception: unknown): ProblemError {
-    if (exception instanceof ProblemError) return exception;
-    if (exception instanceof ProgramRuleError) return new ProblemError(DOMAIN_STATUS[exception.kind], exception.code, exception.message);
-    if (exception instanceof WrongExpectedRevisionError) {
-      return new ProblemError(409, 'CONCURRENCY_CONFLICT', 'The programme changed while the decision was being taken, more often than retries could absorb; try again.');
-    }
-    if (exception instanceof EventStoreInputError) return new ProblemError(400, 'VALIDATION_FAILED', exception.message);
-    if (exception instanceof EventStoreUnavailableError) {
-      return new ProblemError(503, 'EVENT_STORE_UNAVAILABLE', 'The event store cannot be reached; try again shortly.', { headers: { 'Retry-After': '1' } });
-    }
-    const bodyError = bodyParserProblem(exception);
-    if (bodyError) return bodyError;
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      // Nest's own 400s (a path segment that is not valid percent-encoding, say) are bad parameters to API.md.
-      const code = status === 404 ? 'NOT_FOUND' : status === 405 ? 'METHOD_NOT_ALLOWED' : status === 400 ? 'VALIDATION_FAILED' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL_ERROR';
-      return new ProblemError(status, code, status === 404 ? 'There is no such resource.' : exception.message);
-    }
-    return new ProblemError(500, 'INTERNAL_ERROR', 'The server failed to handle the request; it has been logged.');
+    sendProblem(host.switchToHttp().getResponse<FastifyReply>(), problem);
   }
 }
 
-/** Errors of the JSON body parser (express/body-parser), which mark themselves with a `type`. */
+/** The problem an error stands for: ours as they are, the domain's and the store's by kind, anything else a 500. */
+export function problemOf(exception: unknown): ProblemError {
+  if (exception instanceof ProblemError) return exception;
+  if (exception instanceof ProgramRuleError) return new ProblemError(DOMAIN_STATUS[exception.kind], exception.code, exception.message);
+  if (exception instanceof WrongExpectedRevisionError) {
+    return new ProblemError(409, 'CONCURRENCY_CONFLICT', 'The programme changed while the decision was being taken, more often than retries could absorb; try again.');
+  }
+  if (exception instanceof EventStoreInputError) return new ProblemError(400, 'VALIDATION_FAILED', exception.message);
+  if (exception instanceof EventStoreUnavailableError) {
+    return new ProblemError(503, 'EVENT_STORE_UNAVAILABLE', 'The event store cannot be reached; try again shortly.', { headers: { 'Retry-After': '1' } });
+  }
+  const bodyError = bodyParserProblem(exception);
+  if (bodyError) return bodyError;
+  const frameworkError = fastifyProblem(exception);
+  if (frameworkError) return frameworkError;
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    // Nest's own 400s are bad parameters to API.md.
+    const code = status === 404 ? 'NOT_FOUND' : status === 405 ? 'METHOD_NOT_ALLOWED' : status === 400 ? 'VALIDATION_FAILED' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL_ERROR';
+    return new ProblemError(status, code, status === 404 ? 'There is no such resource.' : exception.message);
+  }
+  return new ProblemError(500, 'INTERNAL_ERROR', 'The server failed to handle the request; it has been logged.');
+}
+
+/** Answers `application/problem+json`, whatever state the response is in. */
+export function sendProblem(reply: FastifyReply, problem: ProblemError): void {
+  const raw = reply.raw;
+  // A streamed answer (the feed, an export) that fails once under way can only be cut short.
+  if (raw.headersSent) {
+    raw.end();
+    return;
+  }
+  const body = JSON.stringify(render(problem.status, problem.code, problem.detail, problem.extras.errors));
+  const headers = { ...problem.extras.headers, 'Content-Type': 'application/problem+json; charset=utf-8' };
+  if (reply.sent) {
+    // A route that took the response over (`reply.hijack()`) and failed before its first byte.
+    raw.writeHead(problem.status, { ...headers, 'Content-Length': Buffer.byteLength(body) }).end(body);
+    return;
+  }
+  void reply.code(problem.status).headers(headers).send(body);
+}
+
+/**
+ * Requests Fastify refuses before any route (a URL that is not valid percent-encoding, a Content-Type it cannot
+ * read) carry their status in a `statusCode` and a `FST_` code.
+ */
+function fastifyProblem(exception: unknown): ProblemError | null {
+  const { code, statusCode, message } = (exception ?? {}) as { code?: unknown; statusCode?: unknown; message?: unknown };
+  if (typeof code !== 'string' || !code.startsWith('FST_') || typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return null;
+  const problemCode = { 400: 'VALIDATION_FAILED', 404: 'NOT_FOUND', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' }[statusCode] ?? 'BAD_REQUEST';
+  return new ProblemError(statusCode, problemCode, typeof message === 'string' ? message : 'The request could not be read.');
+}
+
+/** Errors of the JSON body parser (body-parser), which mark themselves with a `type`. */
 export function bodyParserProblem(exception: unknown): ProblemError | null {
   const type = (exception as { type?: unknown })?.type;
   switch (type) {

@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Controller, Get, type INestApplication, type LoggerService } from '@nestjs/common';
+import { Controller, Get, type LoggerService } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
 import type { AuthorisedActor } from '../../src/auth/actor.js';
+import { createHttpAdapter } from '../../src/app.js';
 import { loadAuthTokens } from '../../src/auth/auth-tokens.js';
 import { AuthModule } from '../../src/auth/auth.module.js';
 import { CurrentActor } from '../../src/auth/current-actor.decorator.js';
@@ -80,7 +82,7 @@ async function startApp(overrides: Partial<AppConfig> = {}, { docs = false, logg
   })
     .setLogger(logger)
     .compile();
-  const app: INestApplication = moduleRef.createNestApplication({ logger: false });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), { logger: false });
   applySecurityHeaders(app);
   app.setGlobalPrefix('api');
   app.useGlobalFilters(new ProblemDetailsFilter());
@@ -262,6 +264,15 @@ describe('security headers', () => {
       expect(response.headers.get('cache-control')).toBe('no-store');
       expect(response.headers.get('x-powered-by')).toBeNull();
     }
+  });
+
+  it('sets them, and answers problem+json, on a URL the router refuses before any hook runs', async () => {
+    const response = await running.call('/things/%E0%A4%A');
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
+    expect(await response.json()).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+    expect(response.headers.get('content-security-policy')).toBe("default-src 'none';frame-ancestors 'none';base-uri 'none';form-action 'none'");
+    expect(response.headers.get('cache-control')).toBe('no-store');
   });
 
   it('lets the OpenAPI UI load its own scripts and styles, without a token', async () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import {
   decisionContext,
   readCorrelationId,
@@ -101,16 +101,15 @@ describe('Idempotency-Key and X-Correlation-Id', () => {
 describe('the decision context', () => {
   const body = { teamId: 'nc-ai', grounds: 'ranking', round: 1, reason: 'Ranked fifth.', legalBasis: 'Guidelines §7' };
 
-  function request(headers: Record<string, string>, url = '/api/programs/sovereign-ai-2025/eliminations'): Request {
+  function request(headers: Record<string, string>, url = '/api/programs/sovereign-ai-2025/eliminations'): FastifyRequest {
     return {
       headers,
       method: 'POST',
-      baseUrl: '',
-      path: url,
-      route: { path: '/api/programs/:programId/eliminations' },
+      url,
+      routeOptions: { url: '/api/programs/:programId/eliminations' },
       params: { programId: 'sovereign-ai-2025' },
       body,
-    } as unknown as Request;
+    } as unknown as FastifyRequest;
   }
 
   it('takes the actor from the token and the why from the body, and fingerprints the request', () => {

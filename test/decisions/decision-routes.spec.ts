@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { type INestApplication, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { NestFactory } from '@nestjs/core';
 import { CommandHandler, CqrsModule, type ICommandHandler } from '@nestjs/cqrs';
-import type { NextFunction, Request, Response } from 'express';
 import request from 'supertest';
+import { createHttpAdapter } from '../../src/app.js';
 import { attachAuthorisedActor } from '../../src/auth/current-actor.decorator.js';
 import { ROUTE_ACCESS } from '../../src/auth/roles.decorator.js';
 import { DecideOnProgram, type DecisionOutcome } from '../../src/command-handling/decide-on-program.command.js';
@@ -40,19 +41,20 @@ class RecordingHandler implements ICommandHandler<DecideOnProgram, DecisionOutco
 @Module({ imports: [CqrsModule.forRoot()], controllers: DECISION_CONTROLLERS, providers: [RecordingHandler] })
 class SliceModule {}
 
-let app: INestApplication;
+let app: NestFastifyApplication;
 
 beforeAll(async () => {
-  app = await NestFactory.create(SliceModule, { logger: false });
+  app = await NestFactory.create<NestFastifyApplication>(SliceModule, createHttpAdapter(), { logger: false });
   app.setGlobalPrefix('api');
-  app.use((req: Request, _res: Response, next: NextFunction) => {
+  app.getHttpAdapter().getInstance().addHook('onRequest', (req, _reply, done) => {
     attachAuthorisedActor(req, { id: 'kim.official', role: 'official' });
-    next();
+    done();
   });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
   setupOpenApi(app);
   await app.init();
+  await app.getHttpAdapter().getInstance().ready();
 });
 
 afterAll(async () => {

@@ -2,7 +2,6 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import type { ExecutionContext } from '@nestjs/common';
-import express, { type Request, type Response } from 'express';
 import { JsonBodyGuard } from '../../src/http/json-body.js';
 import { ProblemError } from '../../src/http/problem.js';
 
@@ -17,18 +16,21 @@ let server: Server;
 let port: number;
 
 beforeAll(async () => {
-  const app = express();
-  app.use(async (req: Request, res: Response) => {
-    const context = { switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }) } as unknown as ExecutionContext;
+  server = createServer(async (req, res) => {
+    // What the guard sees of a Fastify request: the Node request as `raw`, and `body` for it to fill in.
+    const request: { raw: typeof req; body?: unknown } = { raw: req };
+    const context = { switchToHttp: () => ({ getRequest: () => request, getResponse: () => res }) } as unknown as ExecutionContext;
+    let answer: unknown;
     try {
       await new JsonBodyGuard().canActivate(context);
-      res.json({ body: req.body ?? null });
+      answer = { body: request.body ?? null };
     } catch (error) {
       if (!(error instanceof ProblemError)) throw error;
-      res.json({ status: error.status, code: error.code });
+      answer = { status: error.status, code: error.code };
     }
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify(answer));
   });
-  server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
 });

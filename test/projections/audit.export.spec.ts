@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { Database } from 'better-sqlite3';
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { streamAuditExport } from '../../src/projections/audit/audit.export.js';
 import { auditProjection } from '../../src/projections/audit/audit.projection.js';
 import { AuditQueries } from '../../src/projections/audit/audit.queries.js';
@@ -60,7 +60,7 @@ describe('audit export', () => {
   it("streams a programme's whole history as JSON Lines, waiting for a slow client instead of buffering", async () => {
     const client = new SlowClient();
     const finished = new Promise((resolve) => client.on('finish', resolve));
-    await streamAuditExport(client as unknown as Response, queries, 'big', 'jsonl');
+    await streamAuditExport(client as unknown as ServerResponse, queries, 'big', 'jsonl');
     await finished;
     const lines = client.chunks.join('').trimEnd().split('\n');
     const expected = history.events.filter((e) => e.streamId === 'program-big');
@@ -84,7 +84,7 @@ describe('audit export', () => {
       harness.apply(events);
       const client = new SlowClient();
       const finished = new Promise((resolve) => client.on('finish', resolve));
-      await streamAuditExport(client as unknown as Response, new AuditQueries(fresh.db, harness.access()), 'csv', 'csv');
+      await streamAuditExport(client as unknown as ServerResponse, new AuditQueries(fresh.db, harness.access()), 'csv', 'csv');
       await finished;
       const [header, ...rows] = parseCsv(client.chunks.join(''));
       const reason = header!.indexOf('reason');
@@ -108,7 +108,7 @@ describe('audit export', () => {
       if (writes === 1) setImmediate(() => client.destroy());
       return originalWrite(chunk) && false;
     };
-    await streamAuditExport(client as unknown as Response, queries, 'big', 'csv');
+    await streamAuditExport(client as unknown as ServerResponse, queries, 'big', 'csv');
     expect(writes).toBe(1);
   });
 });

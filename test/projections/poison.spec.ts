@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { HealthController } from '../../src/health/health.controller.js';
 import { FeedHub } from '../../src/feed/feed-hub.js';
 import { FeedSettings } from '../../src/feed/feed-settings.js';
@@ -40,7 +40,7 @@ describe('a projection that refuses an event', () => {
 
     // Health shows it (degraded, not a 503: decisions and the other read models still work).
     let httpStatus = 200;
-    const response = { status: (code: number) => (httpStatus = code) } as unknown as Response;
+    const response = { status: (code: number) => (httpStatus = code) } as unknown as FastifyReply;
     const health = await new HealthController(ws.store, runner, new FeedHub(ws.store, new FeedSettings())).health(response);
     expect(httpStatus).toBe(200);
     expect(health.status).toBe('degraded');

@@ -1,6 +1,6 @@
 import { Controller, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiExtraModels, ApiProduces, ApiResponse, getSchemaPath } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ProgramParams } from '../../decisions/decision-params.dto.js';
 import { READ_MODEL_ACCESS, type ReadModelAccess } from '../projection.js';
 import { AUDIT_ROLES, ReadEndpoint } from '../queries/read-endpoint.decorator.js';
@@ -34,7 +34,7 @@ export class AuditController {
     notFound: ['PROGRAM_NOT_FOUND'],
     ok: { status: 200, type: AuditPageDto },
   })
-  async programAudit(@Param() params: ProgramParams, @Query() query: AuditQuery, @Res({ passthrough: true }) res: Response): Promise<string> {
+  async programAudit(@Param() params: ProgramParams, @Query() query: AuditQuery, @Res({ passthrough: true }) res: FastifyReply): Promise<string> {
     await awaitMinPosition(this.access, AUDIT, query.minPosition);
     if (!this.audit.programExists(params.programId)) throw programNotFound(params.programId);
     return this.page(res, { ...filterOf(query), programId: params.programId }, query.limit);
@@ -49,7 +49,7 @@ export class AuditController {
     notFound: [],
     ok: { status: 200, type: AuditPageDto },
   })
-  async allAudit(@Query() query: AuditQuery, @Res({ passthrough: true }) res: Response): Promise<string> {
+  async allAudit(@Query() query: AuditQuery, @Res({ passthrough: true }) res: FastifyReply): Promise<string> {
     await awaitMinPosition(this.access, AUDIT, query.minPosition);
     return this.page(res, filterOf(query), query.limit);
   }
@@ -74,13 +74,15 @@ export class AuditController {
       'text/csv': { schema: { type: 'string' } },
     },
   })
-  async export(@Param() params: ProgramParams, @Query() query: ExportQuery, @Res() res: Response): Promise<void> {
+  async export(@Param() params: ProgramParams, @Query() query: ExportQuery, @Res() res: FastifyReply): Promise<void> {
     await awaitMinPosition(this.access, AUDIT, query.minPosition);
     if (!this.audit.programExists(params.programId)) throw programNotFound(params.programId);
-    await streamAuditExport(res, this.audit, params.programId, query.format ?? 'jsonl');
+    // Streamed by hand, page by page as the client takes them: Fastify leaves the response alone from here on.
+    res.hijack();
+    await streamAuditExport(res.raw, this.audit, params.programId, query.format ?? 'jsonl');
   }
 
-  private page(res: Response, filter: AuditFilter, limit = DEFAULT_LIMIT): string {
+  private page(res: FastifyReply, filter: AuditFilter, limit = DEFAULT_LIMIT): string {
     const { items, next } = this.audit.page(filter, limit);
     // SQLite built each item's JSON: the page is assembled, not parsed and serialised again.
     res.type('application/json');

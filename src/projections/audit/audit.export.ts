@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { stringify } from 'csv-stringify/sync';
 import type { ExportFormat } from '../queries/read-query.dto.js';
 import type { AuditItem } from './audit.projection.js';
@@ -35,9 +35,9 @@ const MEDIA_TYPES: Record<ExportFormat, string> = { jsonl: 'application/x-ndjson
  * Streams a programme's whole audit history, as it stood when the export started, in constant memory: one page at a
  * time, and no next page before the client has taken the last one (`write` returning false waits for `drain`).
  */
-export async function streamAuditExport(res: Response, queries: AuditQueries, programId: string, format: ExportFormat): Promise<void> {
+export async function streamAuditExport(res: ServerResponse, queries: AuditQueries, programId: string, format: ExportFormat): Promise<void> {
   const head = queries.headPosition();
-  res.status(200);
+  res.statusCode = 200;
   res.setHeader('Content-Type', MEDIA_TYPES[format]);
   res.setHeader('Content-Disposition', `attachment; filename="${programId}-audit.${format}"`);
   res.setHeader('Cache-Control', 'no-store');
@@ -74,7 +74,7 @@ function csvRow(json: string): Array<string | number | null> {
 }
 
 /** Writes a chunk; resolves false when the client went away, so the export stops reading. */
-async function send(res: Response, chunk: string): Promise<boolean> {
+async function send(res: ServerResponse, chunk: string): Promise<boolean> {
   if (res.destroyed || res.writableEnded) return false;
   if (res.write(chunk)) return true;
   return new Promise<boolean>((resolve) => {

@@ -1,5 +1,5 @@
 import { Controller, Inject, Param, Query, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ProgramParams } from '../../decisions/decision-params.dto.js';
 import { READ_MODEL_ACCESS, type ReadModelAccess } from '../projection.js';
 import { READER_ROLES, ReadEndpoint } from '../queries/read-endpoint.decorator.js';
@@ -50,7 +50,7 @@ export class StandingsController {
   async programStandings(
     @Param() params: ProgramParams,
     @Query() query: StandingsQuery,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<string | StandingsDocument> {
     await awaitMinPosition(this.access, STANDINGS, query.minPosition);
     if (query.asOf !== undefined || query.effectiveAsOf !== undefined) {

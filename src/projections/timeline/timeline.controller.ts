@@ -1,5 +1,5 @@
 import { Controller, Inject, Param, Query, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { READ_MODEL_ACCESS, type ReadModelAccess } from '../projection.js';
 import { READER_ROLES, ReadEndpoint } from '../queries/read-endpoint.decorator.js';
 import { TimelineDto } from '../queries/read-model.dto.js';
@@ -25,7 +25,7 @@ export class TimelineController {
     notFound: ['PROGRAM_NOT_FOUND', 'TEAM_NOT_FOUND'],
     ok: { status: 200, type: TimelineDto },
   })
-  async timeline(@Param() params: TeamParams, @Query() query: ReadQuery, @Res({ passthrough: true }) res: Response): Promise<string> {
+  async timeline(@Param() params: TeamParams, @Query() query: ReadQuery, @Res({ passthrough: true }) res: FastifyReply): Promise<string> {
     await awaitMinPosition(this.access, TIMELINE, query.minPosition);
     const answer = this.timelines.timeline(params.programId, params.teamId);
     switch (answer.kind) {
