@@ -13,11 +13,16 @@ export interface HostLogger {
   error(message: string): void;
 }
 
-const RESTART_FIRST_MS = 1000;
-const RESTART_MAX_MS = 30_000;
+/** When a dead thread is started again: after `firstMs`, doubling up to `maxMs` while it keeps dying within `stableAfterMs` of each start. */
+export interface RestartTimings {
+  firstMs: number;
+  maxMs: number;
+  stableAfterMs: number;
+}
+
+const RESTART: RestartTimings = { firstMs: 1000, maxMs: 30_000, stableAfterMs: 60_000 };
 const STOP_GRACE_MS = 10_000;
 const CALL_TIMEOUT_MS = 10_000;
-const STABLE_AFTER_MS = 60_000;
 
 interface Pending {
   resolve(value: ProjectionStatus[] | undefined): void;
@@ -46,7 +51,7 @@ export class ProjectionHost implements ProjectionControl {
   private nextCall = 0;
   private started = false;
   private stopping = false;
-  private restartDelay = RESTART_FIRST_MS;
+  private restartDelay: number;
   private restartTimer: NodeJS.Timeout | null = null;
   /** Brings the restart delay back to its first value once a restarted thread has kept running for a while. */
   private stableTimer: NodeJS.Timeout | null = null;
@@ -62,15 +67,17 @@ export class ProjectionHost implements ProjectionControl {
     private readonly config: AppConfig,
     readonly names: readonly string[],
     private readonly logger: HostLogger,
+    private readonly restart: RestartTimings,
   ) {
+    this.restartDelay = restart.firstMs;
     names.forEach((name, i) => this.index.set(name, i));
     this.positions = SharedPositions.create(names.length);
     this.waiters = names.map(() => new PositionWaiters());
   }
 
   /** Starts the thread and waits until it has reconciled the catalog: from then on every table set is known. */
-  static async open(config: AppConfig, names: readonly string[], logger: HostLogger): Promise<ProjectionHost> {
-    const host = new ProjectionHost(config, names, logger);
+  static async open(config: AppConfig, names: readonly string[], logger: HostLogger, restart: RestartTimings = RESTART): Promise<ProjectionHost> {
+    const host = new ProjectionHost(config, names, logger, restart);
     await host.spawn();
     return host;
   }
@@ -267,13 +274,13 @@ export class ProjectionHost implements ProjectionControl {
       // value only once the thread has kept running: one that dies soon after each start waits longer each time.
       this.spawn().then(
         () => {
-          this.stableTimer = setTimeout(() => (this.restartDelay = RESTART_FIRST_MS), STABLE_AFTER_MS);
+          this.stableTimer = setTimeout(() => (this.restartDelay = this.restart.firstMs), this.restart.stableAfterMs);
           this.stableTimer.unref();
         },
         (error: Error) => this.logger.error(`the projections' thread could not start: ${error.message}`),
       );
     }, this.restartDelay);
-    this.restartDelay = Math.min(this.restartDelay * 2, RESTART_MAX_MS);
+    this.restartDelay = Math.min(this.restartDelay * 2, this.restart.maxMs);
   }
 
   private call(request: { method: 'statuses' } | { method: 'rebuild'; name: string }): Promise<ProjectionStatus[] | undefined> {

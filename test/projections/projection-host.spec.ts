@@ -1,15 +1,19 @@
 import { describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, rmdirSync } from 'node:fs';
+import type { Worker } from 'node:worker_threads';
 import { eventMetadata } from '../../src/command-handling/event-metadata.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { createEventStore } from '../../src/event-store/event-store.module.js';
 import type { JsonObject } from '../../src/event-store/json.js';
-import { ProjectionHost } from '../../src/projections/projection-host.js';
+import { ProjectionHost, type RestartTimings } from '../../src/projections/projection-host.js';
+import { readModelPath } from '../../src/projections/read-model-db.js';
 import { PROJECTIONS } from '../../src/projections/projections.registry.js';
 import { releaseReadModels, takeReadModels } from '../../src/projections/read-model-storage.module.js';
 import { standingsTable } from '../../src/projections/standings/standings.projection.js';
 import type { EventStore } from '../../src/event-store/event-store.port.js';
 import { tempDir } from '../support/temp-dir.js';
+import { until } from '../support/until.js';
 import { launched } from './standings.fixtures.js';
 
 const NAMES = PROJECTIONS.map((projection) => projection.name);
@@ -26,6 +30,7 @@ async function launch(store: EventStore, programId: string): Promise<bigint> {
 }
 
 interface Running {
+  dataDir: string;
   store: EventStore;
   storage: ReturnType<typeof takeReadModels>;
   host: ProjectionHost;
@@ -33,16 +38,16 @@ interface Running {
 }
 
 /** A store written from this thread, the read models taken as a server takes them, and a started host over them. */
-async function withHost(body: (running: Running) => Promise<void>): Promise<void> {
+async function withHost(body: (running: Running) => Promise<void>, restart?: RestartTimings): Promise<void> {
   const data = tempDir('docket-host-');
   const config = loadConfig({ PORT: '0', DATA_DIR: data.path });
   const store = createEventStore(config);
   const storage = takeReadModels(config);
   const logs: string[] = [];
-  const host = await ProjectionHost.open(config, NAMES, { log: (m) => logs.push(m), error: (m) => logs.push(m) });
+  const host = await ProjectionHost.open(config, NAMES, { log: (m) => logs.push(m), error: (m) => logs.push(m) }, restart);
   try {
     host.start();
-    await body({ store, storage, host, logs });
+    await body({ dataDir: data.path, store, storage, host, logs });
   } finally {
     await host.stop();
     await releaseReadModels(storage);
@@ -94,4 +99,42 @@ describe('ProjectionHost', () => {
       }
       expect(after).toBe(50);
     }), 120_000);
+
+  it('starts a thread that keeps dying at start again, later each time, and from the first delay once it has run a while', () =>
+    withHost(
+      async ({ dataDir, store, host, logs }) => {
+        // Health falls back on the last statuses the thread gave: let it give them once.
+        await host.statuses();
+        const delays = () => logs.flatMap((line) => /starting it again in (\d+) ms/.exec(line)?.slice(1).map(Number) ?? []);
+        // The read models cannot be opened while their path is a folder: every start of the thread fails. This
+        // thread's own connection (the HTTP side's) goes on with the files it holds open, moved aside meanwhile.
+        const file = readModelPath(dataDir);
+        const files = ['', '-wal', '-shm'].map((suffix) => file + suffix).filter((path) => existsSync(path));
+        for (const path of files) renameSync(path, `${path}.aside`);
+        mkdirSync(file);
+        await (host as unknown as { worker: Worker }).worker.terminate();
+        await until(async () => delays(), (seen) => seen.length >= 5);
+        expect(delays().slice(0, 5)).toEqual([50, 100, 200, 200, 200]);
+        expect(logs.filter((line) => line.includes('could not start')).length).toBeGreaterThanOrEqual(3);
+        await expect(host.waitForPosition('standings', 1_000_000n, 1000)).rejects.toMatchObject({ status: 503, code: 'READ_MODEL_NOT_READY' });
+        const [health] = await host.statuses();
+        expect(health).toMatchObject({ status: 'failed', error: { message: expect.stringContaining('restarting') } });
+
+        // Openable again: the next start runs, and catches up with what was decided meanwhile.
+        const decided = await launch(store, 'decided-while-down');
+        rmdirSync(file);
+        for (const path of files) renameSync(`${path}.aside`, path);
+        await until(async () => logs.some((line) => line.includes('running again')), (running) => running);
+        await Promise.all(NAMES.map((name) => host.waitForPosition(name, decided, 5000)));
+
+        // Once it has kept running for `stableAfterMs`, a death is followed by the first delay again.
+        await new Promise((resolve) => setTimeout(resolve, 700));
+        const before = delays().length;
+        await (host as unknown as { worker: Worker }).worker.terminate();
+        await until(async () => delays(), (seen) => seen.length > before);
+        expect(delays()[before]).toBe(50);
+        await until(async () => logs.filter((line) => line.includes('running again')).length, (count) => count >= 2);
+      },
+      { firstMs: 50, maxMs: 200, stableAfterMs: 500 },
+    ), 60_000);
 });
