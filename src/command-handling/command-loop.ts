@@ -18,6 +18,8 @@ export interface Decider<Command, Event extends { type: string; data: JsonObject
   decide(command: Command, state: State): Event[];
 }
 
+type Decision<Event> = { replay: DecisionOutcome } | { events: Event[] };
+
 export interface Clock {
   now(): Date;
 }
@@ -74,15 +76,22 @@ export class CommandLoop<Command, Event extends { type: string; data: JsonObject
       : randomUUID();
     const occurredAt = context.effectiveAt ? new Date(context.effectiveAt).toISOString() : this.clock.now().toISOString();
     for (let attempt = 1; ; attempt++) {
-      const snapshot = await this.catchUp(streamId);
-      const replay = this.replayOf(snapshot, context, programId);
-      if (replay) return replay;
-      this.decider.precheck(command, snapshot.state);
-      if (context.ifMatchRevision !== undefined && context.ifMatchRevision !== snapshot.revision) {
-        throw new ProblemError(412, 'REVISION_MISMATCH', `The programme is at revision ${snapshot.revision}, not ${context.ifMatchRevision}; read it again and decide anew.`);
+      // The first attempt decides on the state this process folded last, without reading the stream: decisions on a
+      // stream are serialised here, so only another process can have moved it since, and then the append's expected
+      // revision refuses the decision and the next attempt reads. A refusal is never given on a state not read now:
+      // the stream is read, and the command decided again, first.
+      const cached = attempt === 1 ? this.cache.get(streamId) : undefined;
+      let snapshot = cached ?? (await this.catchUp(streamId));
+      let decision: Decision<Event>;
+      try {
+        decision = this.decideOn(snapshot, command, context, programId);
+      } catch (refusal) {
+        if (!cached) throw refusal;
+        snapshot = await this.catchUp(streamId);
+        decision = this.decideOn(snapshot, command, context, programId);
       }
-      const decided = this.decider.decide(command, snapshot.state);
-      const events: NewEvent[] = decided.map((event, index) => ({
+      if ('replay' in decision) return decision.replay;
+      const events: NewEvent[] = decision.events.map((event, index) => ({
         eventId: uuidv5(`${commandId}/${index}`),
         type: event.type,
         data: event.data,
@@ -146,6 +155,17 @@ export class CommandLoop<Command, Event extends { type: string; data: JsonObject
       snapshot.keys.set(key, seen);
     }
     return { revision: events[events.length - 1]!.revision, state, keys: snapshot.keys };
+  }
+
+  /** The events the command decides on `snapshot`, or the first outcome again for a key seen before; throws a refusal. */
+  private decideOn(snapshot: StreamSnapshot<State>, command: Command, context: DecisionContext, programId: string): Decision<Event> {
+    const replay = this.replayOf(snapshot, context, programId);
+    if (replay) return { replay };
+    this.decider.precheck(command, snapshot.state);
+    if (context.ifMatchRevision !== undefined && context.ifMatchRevision !== snapshot.revision) {
+      throw new ProblemError(412, 'REVISION_MISMATCH', `The programme is at revision ${snapshot.revision}, not ${context.ifMatchRevision}; read it again and decide anew.`);
+    }
+    return { events: this.decider.decide(command, snapshot.state) };
   }
 
   private replayOf(snapshot: StreamSnapshot<State>, context: DecisionContext, programId: string): DecisionOutcome | null {

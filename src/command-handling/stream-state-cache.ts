@@ -14,8 +14,9 @@ export interface StreamSnapshot<State> {
 }
 
 /**
- * Folded stream states by stream id, least recently used evicted first. A snapshot is only a head start: the loop
- * always reads the events after its revision, so a stale entry costs a read, never a wrong decision.
+ * Folded stream states by stream id, least recently used evicted first. The loop decides on an entry without
+ * reading the stream first; the append's expected revision holds the decision to it, so an entry another process
+ * made stale costs a refused append and a read, never a wrong decision.
  */
 export class StreamStateCache<State> {
   private readonly entries = new Map<string, StreamSnapshot<State>>();

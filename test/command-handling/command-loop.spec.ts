@@ -193,6 +193,48 @@ describe('the command loop', () => {
     expect(await collect(store.readStream(STREAM))).toHaveLength(2);
   });
 
+  it('decides on the state it folded last without reading the stream, as long as no other process moved it', async () => {
+    let reads = 0;
+    const counting: EventStore = Object.create(store, {
+      readStream: { value: (id: string, options: object) => (reads++, store.readStream(id, options)) },
+    });
+    const warm = newLoop(counting);
+    await warm.handle(STREAM, PROGRAM, launch, context());
+    expect(reads).toBe(1);
+    for (let i = 0; i < 5; i++) await warm.handle(STREAM, PROGRAM, apply(`team-${i}`), context());
+    await expect(warm.handle(STREAM, PROGRAM, apply('team-0'), context())).rejects.toMatchObject({ code: 'DUPLICATE_APPLICATION' });
+    // Five decisions without a read; the refusal read the stream once, to refuse on what it holds now.
+    expect(reads).toBe(2);
+    expect(await collect(store.readStream(STREAM))).toHaveLength(6);
+  });
+
+  it('never refuses on a state another process made stale: it reads the stream and decides again', async () => {
+    await loop.handle(STREAM, PROGRAM, launch, context());
+    for (const team of ['a-team', 'b-team', 'c-team']) await loop.handle(STREAM, PROGRAM, apply(team), context());
+    await loop.handle(STREAM, PROGRAM, command('CloseApplications', {}), context());
+    for (const team of ['a-team', 'b-team']) await loop.handle(STREAM, PROGRAM, command('SelectFinalist', { teamId: team }), context());
+    // Both slots are taken in this loop's cached state; another process frees one.
+    await newLoop(store).handle(STREAM, PROGRAM, command('WithdrawTeam', { teamId: 'b-team', statement: 'We withdraw.' }), context());
+    const selected = await loop.handle(STREAM, PROGRAM, command('SelectFinalist', { teamId: 'c-team' }), context());
+    expect(selected).toMatchObject({ revision: 8, events: [{ type: 'FinalistSelected' }] });
+    // Nor is If-Match answered 412 on a stale state: another process moves the stream again, and the revision the
+    // client read there is the one this loop must find.
+    await newLoop(store).handle(STREAM, PROGRAM, command('ClarifyEligibilityRule', { ruleId: 'r-1', text: 'Consortia count once.' }), context());
+    const clarified = await loop.handle(STREAM, PROGRAM, command('ClarifyEligibilityRule', { ruleId: 'r-2', text: 'Members are listed.' }), context({ ifMatchRevision: 9 }));
+    expect(clarified.revision).toBe(10);
+  });
+
+  it('takes no decision twice on a stale state: the append refused at the old revision, it decides on the new one', async () => {
+    await loop.handle(STREAM, PROGRAM, launch, context());
+    for (const team of ['a-team', 'b-team', 'c-team']) await loop.handle(STREAM, PROGRAM, apply(team), context());
+    await loop.handle(STREAM, PROGRAM, command('CloseApplications', {}), context());
+    await loop.handle(STREAM, PROGRAM, command('SelectFinalist', { teamId: 'a-team' }), context());
+    // One slot is left in this loop's cached state; another process takes it.
+    await newLoop(store).handle(STREAM, PROGRAM, command('SelectFinalist', { teamId: 'b-team' }), context());
+    await expect(loop.handle(STREAM, PROGRAM, command('SelectFinalist', { teamId: 'c-team' }), context())).rejects.toMatchObject({ code: 'FINALIST_SLOTS_FULL' });
+    expect((await collect(store.readStream(STREAM))).filter((e) => e.type === 'FinalistSelected')).toHaveLength(2);
+  });
+
   it('reads only the events a cached state has not seen', async () => {
     await loop.handle(STREAM, PROGRAM, launch, context());
     for (let i = 0; i < 50; i++) await loop.handle(STREAM, PROGRAM, apply(`team-${i}`), context());
