@@ -1,8 +1,8 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import bodyParser from 'body-parser';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import typeis from 'type-is';
 import { bodyParserProblem } from './problem-details.filter.js';
 import { ProblemError } from './problem.js';
@@ -44,7 +44,7 @@ export class JsonBodyGuard implements CanActivate {
       }
       const parsed = raw as IncomingMessage & { body?: unknown };
       await new Promise<void>((resolve, reject) =>
-        parseJson(parsed, {} as ServerResponse, (error?: unknown) => (error ? reject(bodyParserProblem(error) ?? unreadable()) : resolve())),
+        parseJson(parsed, http.getResponse<FastifyReply>().raw, (error?: unknown) => (error ? reject(bodyParserProblem(error) ?? unreadable()) : resolve())),
       );
       request.body = parsed.body;
     }

@@ -17,9 +17,9 @@ let port: number;
 
 beforeAll(async () => {
   server = createServer(async (req, res) => {
-    // What the guard sees of a Fastify request: the Node request as `raw`, and `body` for it to fill in.
+    // What the guard sees of Fastify: the Node request and response as `raw`, and a `body` for it to fill in.
     const request: { raw: typeof req; body?: unknown } = { raw: req };
-    const context = { switchToHttp: () => ({ getRequest: () => request, getResponse: () => res }) } as unknown as ExecutionContext;
+    const context = { switchToHttp: () => ({ getRequest: () => request, getResponse: () => ({ raw: res }) }) } as unknown as ExecutionContext;
     let answer: unknown;
     try {
       await new JsonBodyGuard().canActivate(context);
