@@ -34,16 +34,22 @@ const FASTIFY_OPTIONS = {
   return503OnClosing: false,
 };
 
+/** How long a stop waits for the answers in flight before it cuts the connections that still hold them. */
+const STOP_DRAIN_MS = 10_000;
+
 /**
  * A graceful stop: Fastify stops accepting connections and closes the idle ones at once; a keep-alive connection
  * busy with a request when the stop began is closed once that request is answered (`Connection: close`). So a stop
- * waits for the requests in flight, and not for idle connections' keep-alive timeout.
+ * waits for the requests in flight, and not for idle connections' keep-alive timeout. A client that does not read
+ * its answer (a large one, stuck in the socket) would hold the stop for ever: after `STOP_DRAIN_MS` every
+ * connection left is cut.
  */
 function closeWhenStopping(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
   let stopping = false;
   fastify.addHook('preClose', (done) => {
     stopping = true;
+    setTimeout(() => fastify.server.closeAllConnections(), STOP_DRAIN_MS).unref();
     done();
   });
   fastify.addHook('onSend', (_request, reply, payload, done) => {
