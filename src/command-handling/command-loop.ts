@@ -47,7 +47,8 @@ export function uuidv5(name: string): string {
  * The one read–fold–decide–append–retry loop every decision goes through.
  * - Decisions on one stream are serialised in this process, so they do not race each other for nothing; a conflict
  *   can still come from another process on the same store, and is then absorbed by re-reading and re-deciding.
- * - The folded state is cached per stream with its revision, so a decision reads only the events it has not seen.
+ * - The folded state is cached per stream with its revision; a decision is taken on it without a read, and the
+ *   append's expected revision holds it there (a conflict reads only the events the cache has not seen).
  * - Idempotency keys live in the stream's own event metadata: a replay answers the first outcome again.
  * - Event ids derive from the command id, so an append retried after a lost answer is idempotent in the store.
  */

@@ -12,8 +12,9 @@ export async function takeDecision(commandBus: CommandBus, reply: FastifyReply, 
   const outcome = await commandBus.execute<DecideOnProgram, DecisionOutcome>(new DecideOnProgram(command, context));
   const { replayed, programId, revision, position, events } = outcome;
   const body = JSON.stringify({ programId, revision, position, events: events.map(({ type, revision, position }) => ({ type, revision, position })) });
-  // Serialised here, once: Fastify sends a string as it is, with its length.
-  await reply
+  // Serialised here, once: Fastify sends a string as it is, with its length. Not awaited: a FastifyReply's `then`
+  // waits for the client to take the answer, and a client gone by then is no error of the decision's.
+  void reply
     .code(replayed ? 200 : 201)
     .header('ETag', `"${revision}"`)
     .header('Content-Type', 'application/json; charset=utf-8')
