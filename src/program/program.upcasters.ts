@@ -47,8 +47,10 @@ export function recordedSchemaVersion(metadata: JsonObject): number {
  * a newer version of Docket than this one (a higher version) is passed on as it is: its reader cannot downcast.
  */
 export function upcast<E extends { type: string; data: JsonObject; metadata: JsonObject }>(event: E): E {
-  const recorded = recordedSchemaVersion(event.metadata);
   const current = currentSchemaVersion(event.type);
+  // A type that never changed is current whatever the event says; its metadata need not be read.
+  if (current === 1) return event;
+  const recorded = recordedSchemaVersion(event.metadata);
   if (recorded >= current) return event;
   let data = event.data;
   for (let version = recorded; version < current; version += 1) {

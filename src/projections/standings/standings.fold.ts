@@ -14,12 +14,16 @@ export interface StandingsInput {
  * travel, so the two cannot disagree. Pure: no I/O, and it never changes the state it is given. Total: an event
  * that does not fit (a team never seen, anything before the launch) changes nothing but the revision and position,
  * because time travel on the effective axis may leave out events that the decisions were taken after.
+ *
+ * Every object is built as a literal with all its keys, in the order `launched` first created them: a rebuild folds
+ * every event of the log, and copying by spread (`{ ...document, ...change }`) was most of its cost. The key order is
+ * what `standingsJson` writes, so it must not change.
  */
 export function evolveStandings(state: StandingsState | null, input: StandingsInput): StandingsState | null {
   const { event } = input;
-  if (event.type === 'ProgramLaunched') return stamped(launched(event.data), input);
+  if (event.type === 'ProgramLaunched') return stamped(launched(event.data), NOTHING, input);
   if (state === null) return null;
-  return stamped(changed(state, event), input);
+  return stamped(state, changed(state, event), input);
 }
 
 /** The standings after a whole sequence of events, in order. */
@@ -45,72 +49,86 @@ function launched(data: Extract<ProgramEvent, { type: 'ProgramLaunched' }>['data
   };
 }
 
-function changed(state: StandingsState, event: ProgramEvent): StandingsState {
+/** What one event changes; a key left out keeps its value. Revision, position and slots are `stamped`'s. */
+interface Change {
+  phase?: ProgramPhase;
+  teams?: TeamStanding[];
+  winners?: string[];
+  roundsOpened?: number;
+}
+
+const NOTHING: Change = {};
+
+function changed(state: StandingsState, event: ProgramEvent): Change {
+  const { teams } = state.standings;
   switch (event.type) {
     case 'ProgramLaunched':
-      return state;
+      return NOTHING;
     case 'ApplicationSubmitted': {
       const { teamId, consortiumName } = event.data;
-      if (state.standings.teams.some((team) => team.teamId === teamId)) return state;
+      if (teams.some((team) => team.teamId === teamId)) return NOTHING;
       const team: TeamStanding = { teamId, consortiumName, status: 'applicant', rounds: [], eliminated: null, winner: false };
-      return withDocument(state, { teams: [...state.standings.teams, team] });
+      return { teams: [...teams, team] };
     }
     case 'ApplicationsClosed':
-      return withPhase(state, 'screening');
+      return { phase: 'screening' };
     case 'FinalistSelected':
-      return withStatus(state, event.data.teamId, 'finalist');
+      return withTeam(teams, event.data.teamId, (team) => teamWith(team, 'finalist', team.rounds, team.eliminated, team.winner));
     case 'EvaluationRoundOpened':
-      return { ...withPhase(state, 'round-open'), roundsOpened: Math.max(state.roundsOpened, event.data.round) };
+      return { phase: 'round-open', roundsOpened: Math.max(state.roundsOpened, event.data.round) };
     case 'ScoreRecorded':
     case 'ScoreCorrected': {
       const { round, teamId, criterion, points } = event.data;
-      return withTeam(state, teamId, (team) =>
+      return withTeam(teams, teamId, (team) =>
         withRound(team, round, (entry) => {
-          const scores = { ...entry.scores, [criterion]: points };
-          return { ...entry, scores, total: sumOf(scores) };
+          const scores = { ...entry.scores };
+          scores[criterion] = points;
+          return { round: entry.round, scores, total: sumOf(scores), rank: entry.rank };
         }),
       );
     }
     case 'EvaluationRoundClosed': {
-      const ranks = new Map(event.data.results.map((result) => [result.teamId, result]));
-      const teams = state.standings.teams.map((team) => {
+      const { round, results } = event.data;
+      const ranks = new Map(results.map((result) => [result.teamId, result]));
+      const next = teams.map((team) => {
         const result = ranks.get(team.teamId);
-        const entry = team.rounds.find((r) => r.round === event.data.round);
+        const entry = team.rounds.find((r) => r.round === round);
         if (!result && !entry) return team;
-        return withRound(team, event.data.round, (r) => ({ ...r, total: entry ? r.total : result!.total, rank: result?.rank ?? null }));
+        return withRound(team, round, (r) => ({ round: r.round, scores: r.scores, total: entry ? r.total : result!.total, rank: result?.rank ?? null }));
       });
-      return withDocument(state, { teams, phase: 'between-rounds' });
+      return { phase: 'between-rounds', teams: next };
     }
     case 'EligibilityRuleClarified':
     case 'ComplianceFindingRecorded':
-      return state;
+      return NOTHING;
     case 'WildcardOpened':
-      return withPhase(state, 'wildcard-open');
+      return { phase: 'wildcard-open' };
     case 'TeamEliminated': {
       const { teamId, stage, grounds, ruleId } = event.data;
-      return withTeam(state, teamId, (team) => ({ ...team, status: 'eliminated', eliminated: { stage, grounds, ruleId: ruleId ?? null } }));
+      const eliminated = { stage, grounds, ruleId: ruleId ?? null };
+      return withTeam(teams, teamId, (team) => teamWith(team, 'eliminated', team.rounds, eliminated, team.winner));
     }
     case 'TeamWithdrew':
-      return withStatus(state, event.data.teamId, 'withdrawn');
+      return withTeam(teams, event.data.teamId, (team) => teamWith(team, 'withdrawn', team.rounds, team.eliminated, team.winner));
     case 'WildcardApplicationSubmitted':
-      return withStatus(state, event.data.teamId, 'wildcard-applicant');
+      return withTeam(teams, event.data.teamId, (team) => teamWith(team, 'wildcard-applicant', team.rounds, team.eliminated, team.winner));
     case 'WildcardClosed': {
       const admitted = new Set(event.data.admitted);
-      const teams = state.standings.teams.map((team): TeamStanding => {
-        if (admitted.has(team.teamId)) return { ...team, status: 'finalist', eliminated: null };
+      const next = teams.map((team): TeamStanding => {
+        if (admitted.has(team.teamId)) return teamWith(team, 'finalist', team.rounds, null, team.winner);
         // The applicants the call turned down are out again, on the grounds that first put them out.
-        return team.status === 'wildcard-applicant' ? { ...team, status: 'eliminated' } : team;
+        return team.status === 'wildcard-applicant' ? teamWith(team, 'eliminated', team.rounds, team.eliminated, team.winner) : team;
       });
-      return withDocument(state, { teams, phase: state.roundsOpened > 0 ? 'between-rounds' : 'screening' });
+      return { phase: state.roundsOpened > 0 ? 'between-rounds' : 'screening', teams: next };
     }
     case 'WinnerSelected': {
       const { teamId } = event.data;
-      const selected = withTeam(state, teamId, (team) => ({ ...team, status: 'winner', winner: true }));
-      if (selected === state || state.standings.winners.includes(teamId)) return selected;
-      return withDocument(selected, { winners: [...state.standings.winners, teamId] });
+      const selected = withTeam(teams, teamId, (team) => teamWith(team, 'winner', team.rounds, team.eliminated, true));
+      if (selected === NOTHING || state.standings.winners.includes(teamId)) return selected;
+      return { teams: selected.teams!, winners: [...state.standings.winners, teamId] };
     }
     case 'ProgramConcluded':
-      return withDocument(state, { phase: 'concluded', winners: [...event.data.winners] });
+      return { phase: 'concluded', winners: [...event.data.winners] };
     default: {
       const _exhaustive: never = event;
       return _exhaustive;
@@ -118,56 +136,71 @@ function changed(state: StandingsState, event: ProgramEvent): StandingsState {
   }
 }
 
-function stamped(state: StandingsState, input: StandingsInput): StandingsState {
-  const used = { finalists: 0, winners: 0 };
-  for (const team of state.standings.teams) {
-    if (team.status === 'finalist' || team.status === 'winner') used.finalists += 1;
-    if (team.status === 'winner') used.winners += 1;
+/** The state with the change applied, at the event's revision and position, its slots counted again if teams changed. */
+function stamped(state: StandingsState, change: Change, input: StandingsInput): StandingsState {
+  const document = state.standings;
+  const teams = change.teams ?? document.teams;
+  return {
+    roundsOpened: change.roundsOpened ?? state.roundsOpened,
+    standings: {
+      programId: document.programId,
+      title: document.title,
+      phase: change.phase ?? document.phase,
+      revision: input.revision,
+      position: input.position.toString(),
+      slots: teams === document.teams ? document.slots : slotsOf(document.slots, teams),
+      teams,
+      winners: change.winners ?? document.winners,
+    },
+  };
+}
+
+/** The slots with `used` counted from the teams; the same object when the counts did not change. */
+function slotsOf(slots: StandingsDocument['slots'], teams: readonly TeamStanding[]): StandingsDocument['slots'] {
+  let finalists = 0;
+  let winners = 0;
+  for (const team of teams) {
+    if (team.status === 'finalist' || team.status === 'winner') finalists += 1;
+    if (team.status === 'winner') winners += 1;
   }
-  const { finalists, winners } = state.standings.slots;
-  const slots =
-    finalists.used === used.finalists && winners.used === used.winners
-      ? state.standings.slots
-      : { finalists: { ...finalists, used: used.finalists }, winners: { ...winners, used: used.winners } };
-  return withDocument(state, { revision: input.revision, position: input.position.toString(), slots });
+  if (slots.finalists.used === finalists && slots.winners.used === winners) return slots;
+  return { finalists: { total: slots.finalists.total, used: finalists }, winners: { total: slots.winners.total, used: winners } };
 }
 
-function withDocument(state: StandingsState, change: Partial<StandingsDocument>): StandingsState {
-  return { ...state, standings: { ...state.standings, ...change } };
+function teamWith(
+  team: TeamStanding,
+  status: TeamStatus,
+  rounds: RoundStanding[],
+  eliminated: TeamStanding['eliminated'],
+  winner: boolean,
+): TeamStanding {
+  return { teamId: team.teamId, consortiumName: team.consortiumName, status, rounds, eliminated, winner };
 }
 
-function withPhase(state: StandingsState, phase: ProgramPhase): StandingsState {
-  return withDocument(state, { phase });
-}
-
-function withStatus(state: StandingsState, teamId: string, status: TeamStatus): StandingsState {
-  return withTeam(state, teamId, (team) => ({ ...team, status }));
-}
-
-/** The same state object when the team is unknown, so callers can tell nothing changed. */
-function withTeam(state: StandingsState, teamId: string, change: (team: TeamStanding) => TeamStanding): StandingsState {
-  const index = state.standings.teams.findIndex((team) => team.teamId === teamId);
-  if (index < 0) return state;
-  const teams = [...state.standings.teams];
-  teams[index] = change(teams[index]!);
-  return withDocument(state, { teams });
+/** The teams with one changed; `NOTHING` when the team is unknown, so callers can tell nothing changed. */
+function withTeam(teams: readonly TeamStanding[], teamId: string, change: (team: TeamStanding) => TeamStanding): Change {
+  const index = teams.findIndex((team) => team.teamId === teamId);
+  if (index < 0) return NOTHING;
+  const next = teams.slice();
+  next[index] = change(teams[index]!);
+  return { teams: next };
 }
 
 /** Rounds are kept in round order; a round the team had no entry in starts empty and unranked. */
 function withRound(team: TeamStanding, round: number, change: (entry: RoundStanding) => RoundStanding): TeamStanding {
   const index = team.rounds.findIndex((entry) => entry.round === round);
   if (index >= 0) {
-    const rounds = [...team.rounds];
+    const rounds = team.rounds.slice();
     rounds[index] = change(rounds[index]!);
-    return { ...team, rounds };
+    return teamWith(team, team.status, rounds, team.eliminated, team.winner);
   }
   const entry = change({ round, scores: {}, total: 0, rank: null });
-  return { ...team, rounds: [...team.rounds, entry].sort((a, b) => a.round - b.round) };
+  return teamWith(team, team.status, [...team.rounds, entry].sort((a, b) => a.round - b.round), team.eliminated, team.winner);
 }
 
 /** Points carry at most two decimals: summed as whole hundredths, 0.1 + 0.2 is exactly 0.3. */
 function sumOf(scores: Record<string, number>): number {
   let hundredths = 0;
-  for (const points of Object.values(scores)) hundredths += Math.round(points * 100);
+  for (const criterion in scores) hundredths += Math.round(scores[criterion]! * 100);
   return hundredths / 100;
 }
