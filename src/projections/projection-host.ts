@@ -199,7 +199,7 @@ export class ProjectionHost implements ProjectionControl {
           // From here on the thread alone never holds the process open (an application whose start-up failed after
           // this must still end); the HTTP server does while it runs, and `stop` refs it until the thread is done.
           worker.unref();
-          this.onReady(message.projections);
+          this.onReady(message.projections, message.statuses);
           resolve();
         } else this.receive(message);
       });
@@ -215,16 +215,16 @@ export class ProjectionHost implements ProjectionControl {
     });
   }
 
-  private onReady(projections: ProjectionState[]): void {
+  private onReady(projections: ProjectionState[], statuses: ProjectionStatus[]): void {
     for (const state of projections) this.states.set(state.name, state);
+    // Kept for the time the thread may be down: health still lists every projection then.
+    this.lastStatuses = statuses;
     if (this.downSince !== null) {
       this.logger.log(`the projections' thread is running again`);
       this.downSince = null;
       if (this.started && !this.stopping) this.send({ kind: 'start' });
     }
     for (let i = 0; i < this.names.length; i++) this.publishWanted(i);
-    // Kept for the time the thread may be down: health still lists every projection then.
-    void this.statuses().catch(() => undefined);
   }
 
   private receive(message: ToHost): void {

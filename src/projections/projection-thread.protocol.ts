@@ -23,7 +23,8 @@ export interface ProjectionState {
 }
 
 export type ToHost =
-  | { kind: 'ready'; projections: ProjectionState[] }
+  /** `statuses`: where each projection stands at start, for health to fall back on should the thread die at once. */
+  | { kind: 'ready'; projections: ProjectionState[]; statuses: ProjectionStatus[] }
   | { kind: 'state'; state: ProjectionState }
   /** A swap retired `generation`: its tables go once the HTTP thread answers `released`. */
   | { kind: 'retired'; name: string; generation: number }

@@ -116,4 +116,5 @@ port.on('message', (message: ToThread) => {
   }
 });
 
-post({ kind: 'ready', projections: lastState });
+// `statuses` does not reject: a lag the store cannot count is reported as a lower bound.
+void runner.statuses().then((statuses) => post({ kind: 'ready', projections: lastState, statuses }));

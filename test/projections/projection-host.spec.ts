@@ -100,11 +100,18 @@ describe('ProjectionHost', () => {
       expect(after).toBe(50);
     }), 120_000);
 
+  it('lists every projection as failed, not a 503, when the thread dies before anyone asked for its statuses', () =>
+    withHost(async ({ host }) => {
+      // The thread gave its statuses with its `ready`: health has them to fall back on from the first instant.
+      await (host as unknown as { worker: Worker }).worker.terminate();
+      const statuses = await host.statuses();
+      expect(statuses.map((status) => status.name)).toEqual(NAMES);
+      for (const status of statuses) expect(status).toMatchObject({ status: 'failed', error: { message: expect.stringContaining('restarting') } });
+    }), 30_000);
+
   it('starts a thread that keeps dying at start again, later each time, and from the first delay once it has run a while', () =>
     withHost(
       async ({ dataDir, store, host, logs }) => {
-        // Health falls back on the last statuses the thread gave: let it give them once.
-        await host.statuses();
         const delays = () => logs.flatMap((line) => /starting it again in (\d+) ms/.exec(line)?.slice(1).map(Number) ?? []);
         // The read models cannot be opened while their path is a folder: every start of the thread fails. This
         // thread's own connection (the HTTP side's) goes on with the files it holds open, moved aside meanwhile.
