@@ -44,12 +44,12 @@ const STOP_DRAIN_MS = 10_000;
  * its answer (a large one, stuck in the socket) would hold the stop for ever: after `STOP_DRAIN_MS` every
  * connection left is cut.
  */
-function closeWhenStopping(app: NestFastifyApplication): void {
+export function closeWhenStopping(app: NestFastifyApplication, drainMs = STOP_DRAIN_MS): void {
   const fastify = app.getHttpAdapter().getInstance();
   let stopping = false;
   fastify.addHook('preClose', (done) => {
     stopping = true;
-    setTimeout(() => fastify.server.closeAllConnections(), STOP_DRAIN_MS).unref();
+    setTimeout(() => fastify.server.closeAllConnections(), drainMs).unref();
     done();
   });
   fastify.addHook('onSend', (_request, reply, payload, done) => {
