@@ -55,3 +55,36 @@ export class PositionWaiters {
     this.waiters.clear();
   }
 }
+
+/**
+ * Readers waiting for a projection whose serving generation is being built from nothing: woken once it serves, or
+ * refused with a 503 when their time is up or the build cannot go on (a halt, a stop).
+ */
+export class BuildWaiters {
+  private readonly waiters = new Set<Omit<Waiter, 'position'>>();
+
+  /** `timeoutDetail` is asked for when the time is up, so it can tell how far the build got. */
+  wait(timeoutMs: number, timeoutDetail: () => string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(notReady(timeoutDetail()));
+      }, timeoutMs);
+      const waiter = {
+        resolve: () => (clearTimeout(timer), resolve()),
+        reject: (error: Error) => (clearTimeout(timer), reject(error)),
+      };
+      this.waiters.add(waiter);
+    });
+  }
+
+  served(): void {
+    for (const waiter of this.waiters) waiter.resolve();
+    this.waiters.clear();
+  }
+
+  refuseAll(detail: string): void {
+    for (const waiter of this.waiters) waiter.reject(notReady(detail));
+    this.waiters.clear();
+  }
+}

@@ -13,6 +13,12 @@ export interface CatalogEntry {
   applied: number;
   status: 'live' | 'failed';
   error: { position: bigint; message: string } | null;
+  /**
+   * True for a generation created from nothing (a new projection, or a new version of one) until it has applied the
+   * log as it stood when the runner started it: until then it holds only the start of the history, and its reads wait
+   * for it, then answer 503, rather than answer as if that were all. A generation a rebuild swapped in never is.
+   */
+  building: boolean;
   /** A rebuild in progress: its generation's tables exist and hold every event up to `position`. */
   rebuild: { generation: number; position: bigint | null; applied: number; startedAt: number } | null;
 }
@@ -24,6 +30,7 @@ interface Row {
   position: bigint | null;
   applied: bigint;
   status: 'live' | 'failed';
+  building: bigint;
   error_position: bigint | null;
   error_message: string | null;
   rebuild_generation: bigint | null;
@@ -59,12 +66,16 @@ export class ProjectionCatalog {
       rebuild_generation INTEGER,
       rebuild_position INTEGER,
       rebuild_applied INTEGER,
-      rebuild_started_at INTEGER
+      rebuild_started_at INTEGER,
+      building INTEGER NOT NULL DEFAULT 0
     ) STRICT`);
+    // Catalogs written before \`building\` existed: their generations serve already.
+    const columns = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('projection_catalog') as string[];
+    if (!columns.includes('building')) db.exec('ALTER TABLE projection_catalog ADD COLUMN building INTEGER NOT NULL DEFAULT 0');
     this.select = db.prepare('SELECT * FROM projection_catalog WHERE name = ?').safeIntegers(true);
     this.upsert = db.prepare(`INSERT OR REPLACE INTO projection_catalog
-      (name, version, generation, position, applied, status, error_position, error_message, rebuild_generation, rebuild_position, rebuild_applied, rebuild_started_at)
-      VALUES (@name, @version, @generation, @position, @applied, @status, @error_position, @error_message, @rebuild_generation, @rebuild_position, @rebuild_applied, @rebuild_started_at)`);
+      (name, version, generation, position, applied, status, building, error_position, error_message, rebuild_generation, rebuild_position, rebuild_applied, rebuild_started_at)
+      VALUES (@name, @version, @generation, @position, @applied, @status, @building, @error_position, @error_message, @rebuild_generation, @rebuild_position, @rebuild_applied, @rebuild_started_at)`);
     this.advance = db.prepare('UPDATE projection_catalog SET position = ?, applied = applied + ? WHERE name = ?');
     this.advanceRebuild = db.prepare('UPDATE projection_catalog SET rebuild_position = ?, rebuild_applied = rebuild_applied + ? WHERE name = ?');
   }
@@ -85,6 +96,11 @@ export class ProjectionCatalog {
 
   advanceRebuildTo(name: string, position: bigint, events: number): void {
     this.advanceRebuild.run(position, events, name);
+  }
+
+  /** The generation built from nothing has caught up with the log as it stood at its start: it serves reads now. */
+  markBuilt(name: string): void {
+    this.db.prepare('UPDATE projection_catalog SET building = 0 WHERE name = ?').run(name);
   }
 
   /** Halts the projection at a refused event; only the status columns change, so a running rebuild's stay. */
@@ -114,7 +130,7 @@ export class ProjectionCatalog {
       const fresh = tableSet(projection.name, generation);
       projection.createTables(this.db, fresh);
       for (const sql of projection.indexes(fresh)) this.db.exec(sql);
-      const entry: CatalogEntry = { name: projection.name, version: projection.version, generation, position: null, applied: 0, status: 'live', error: null, rebuild: null };
+      const entry: CatalogEntry = { name: projection.name, version: projection.version, generation, position: null, applied: 0, status: 'live', error: null, building: true, rebuild: null };
       this.put(entry);
       return entry;
     })();
@@ -153,6 +169,7 @@ function fromRow(row: Row): CatalogEntry {
     position: row.position,
     applied: Number(row.applied),
     status: row.status,
+    building: row.building !== 0n,
     error: row.error_position !== null ? { position: row.error_position, message: row.error_message ?? '' } : null,
     rebuild:
       row.rebuild_generation !== null
@@ -169,6 +186,7 @@ function toRow(entry: CatalogEntry): Record<string, unknown> {
     position: entry.position,
     applied: entry.applied,
     status: entry.status,
+    building: entry.building ? 1 : 0,
     error_position: entry.error?.position ?? null,
     error_message: entry.error?.message ?? null,
     rebuild_generation: entry.rebuild?.generation ?? null,

@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import type { AppConfig } from '../config/app-config.js';
 import { ProblemError } from '../http/problem.js';
 import { startWorker } from '../threads/start-worker.js';
-import { notReady, PositionWaiters } from './position-waiters.js';
+import { BuildWaiters, notReady, PositionWaiters } from './position-waiters.js';
 import { tableSet } from './projection-catalog.js';
 import type { ProjectionStatus } from './projection-status.js';
 import { type ProjectionState, SharedPositions, type ToHost, type ToThread } from './projection-thread.protocol.js';
@@ -45,6 +45,7 @@ export class ProjectionHost implements ProjectionControl {
   private readonly index = new Map<string, number>();
   private readonly positions: SharedPositions;
   private readonly waiters: PositionWaiters[];
+  private readonly buildWaiters: BuildWaiters[];
   private readonly states = new Map<string, ProjectionState>();
   private readonly pending = new Map<number, Pending>();
   private worker: Worker | null = null;
@@ -73,6 +74,7 @@ export class ProjectionHost implements ProjectionControl {
     names.forEach((name, i) => this.index.set(name, i));
     this.positions = SharedPositions.create(names.length);
     this.waiters = names.map(() => new PositionWaiters());
+    this.buildWaiters = names.map(() => new BuildWaiters());
   }
 
   /** Starts the thread and waits until it has reconciled the catalog: from then on every table set is known. */
@@ -108,7 +110,7 @@ export class ProjectionHost implements ProjectionControl {
       await exited;
       clearTimeout(timer);
     }
-    for (const waiters of this.waiters) waiters.refuseAll('the read models are shutting down');
+    for (const waiters of [...this.waiters, ...this.buildWaiters]) waiters.refuseAll('the read models are shutting down');
   }
 
   /**
@@ -119,7 +121,10 @@ export class ProjectionHost implements ProjectionControl {
     if (this.suspension) return this.suspension;
     this.suspended = reason;
     this.downSince = reason;
-    for (const [i, name] of this.names.entries()) this.waiters[i]!.refuseAll(`the ${name} projection is stopped: ${reason}`);
+    for (const [i, name] of this.names.entries()) {
+      this.waiters[i]!.refuseAll(`the ${name} projection is stopped: ${reason}`);
+      this.buildWaiters[i]!.refuseAll(`the ${name} projection is stopped: ${reason}`);
+    }
     this.suspension = this.stop();
     return this.suspension;
   }
@@ -134,6 +139,19 @@ export class ProjectionHost implements ProjectionControl {
 
   position(name: string): bigint | null {
     return this.positions.applied(this.slot(name));
+  }
+
+  waitUntilServing(name: string, timeoutMs = 5000): Promise<void> {
+    const state = this.state(name);
+    if (!state.building) return Promise.resolve();
+    if (state.halted) return Promise.reject(notReady(`the ${name} projection is halted at a refused event`));
+    if (this.suspended !== null) return Promise.reject(notReady(`the ${name} projection is stopped: ${this.suspended}`));
+    if (this.downSince !== null) return Promise.reject(notReady(`the projections are restarting (${this.downSince})`));
+    const i = this.slot(name);
+    return this.buildWaiters[i]!.wait(timeoutMs, () => {
+      const position = this.positions.applied(i);
+      return `the ${name} read model is being built from the event log (at ${position === null ? 'no event yet' : `position ${position}`}) and does not answer reads until it is complete`;
+    });
   }
 
   waitForPosition(name: string, position: bigint, timeoutMs = 5000): Promise<void> {
@@ -236,8 +254,11 @@ export class ProjectionHost implements ProjectionControl {
         const { state } = message;
         this.states.set(state.name, state);
         const i = this.slot(state.name);
-        if (state.halted) this.waiters[i]!.refuseAll(`the ${state.name} projection is halted at a refused event`);
-        else this.wake(i);
+        if (state.halted) {
+          this.waiters[i]!.refuseAll(`the ${state.name} projection is halted at a refused event`);
+          this.buildWaiters[i]!.refuseAll(`the ${state.name} projection is halted at a refused event`);
+        } else this.wake(i);
+        if (!state.building) this.buildWaiters[i]!.served();
         return;
       }
       case 'retired':
@@ -266,7 +287,10 @@ export class ProjectionHost implements ProjectionControl {
     this.pending.clear();
     if (this.stopping) return;
     this.downSince = `its thread exited with code ${code} at ${new Date().toISOString()}`;
-    for (const [i, name] of this.names.entries()) this.waiters[i]!.refuseAll(`the ${name} projection is restarting`);
+    for (const [i, name] of this.names.entries()) {
+      this.waiters[i]!.refuseAll(`the ${name} projection is restarting`);
+      this.buildWaiters[i]!.refuseAll(`the ${name} projection is restarting`);
+    }
     this.logger.error(`the projections' thread exited with code ${code}; starting it again in ${this.restartDelay} ms`);
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;

@@ -159,6 +159,7 @@ export class RebuildJob {
       applied: this.applied,
       status: 'live',
       error: null,
+      building: false,
       rebuild: null,
     };
     this.catalog.put(entry);

@@ -6,7 +6,7 @@ import { LiveFeed, type LiveSlot } from './live-feed.js';
 import { ProjectionCatalog, tableSet } from './projection-catalog.js';
 import { LagMeter } from './projection-lag.js';
 import { RebuildJob } from './projection-rebuild.js';
-import { notReady, PositionWaiters } from './position-waiters.js';
+import { BuildWaiters, notReady, PositionWaiters } from './position-waiters.js';
 import { type ProjectionStatus, toProjectionStatus } from './projection-status.js';
 import type { Projection, ProjectionControl, ProjectionWriter, TableSet } from './projection.js';
 
@@ -44,7 +44,20 @@ interface Slot extends LiveSlot {
   tables: TableSet;
   job: RebuildJob | null;
   lastRebuildError: { position: bigint; message: string } | null;
+  /** While `entry.building`: what the build must reach and who waits for it (see `waitUntilServing`). */
+  build: Build | null;
 }
+
+/** A generation built from nothing, by the live feed, from the start of the log. */
+interface Build {
+  /** The log's head when this runner started it; null for an empty log; undefined until the store has answered. */
+  target: bigint | null | undefined;
+  startedAt: number;
+  appliedAtStart: number;
+  waiters: BuildWaiters;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /**
  * Feeds every projection from the event store: one live feed (see `LiveFeed`: one subscription, one transaction per
@@ -62,6 +75,7 @@ export class ProjectionRunner implements ProjectionControl {
   private readonly changed: (name: string) => void;
   private readonly retire: NonNullable<RunnerOptions['retire']>;
   private started = false;
+  private stopping = false;
   private startedAt = Number.POSITIVE_INFINITY;
 
   constructor(
@@ -92,6 +106,7 @@ export class ProjectionRunner implements ProjectionControl {
         resubscribing: null,
         job: null,
         lastRebuildError: null,
+        build: entry.building ? { target: undefined, startedAt: Date.now(), appliedAtStart: entry.applied, waiters: new BuildWaiters() } : null,
         latency: new ApplyLatency(),
       });
     }
@@ -99,7 +114,11 @@ export class ProjectionRunner implements ProjectionControl {
       batchSize: options.batchSize ?? 2000,
       batchIntervalMs: options.batchIntervalMs ?? 0,
       startedAt: () => this.startedAt,
-      changed: (slot) => this.changed(slot.entry.name),
+      changed: (slot) => {
+        if (slot.halted) this.refuseBuildWaiters(slot as Slot, `the ${slot.entry.name} projection is halted at a refused event`);
+        this.checkBuilt(slot as Slot);
+        this.changed(slot.entry.name);
+      },
       log: (message) => this.logger.log(message),
       error: (message) => this.logger.error(message),
     });
@@ -119,10 +138,13 @@ export class ProjectionRunner implements ProjectionControl {
       const rebuild = slot.entry.rebuild;
       if (rebuild) this.startJob(slot, rebuild.generation, rebuild);
     }
+    void this.setBuildTargets();
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     const slots = [...this.slots.values()];
+    for (const slot of slots) this.refuseBuildWaiters(slot, 'the read models are shutting down');
     await Promise.all([this.feed.stop(), ...slots.map((slot) => slot.job?.stop())]);
     for (const slot of slots) slot.waiters.refuseAll('the read models are shutting down');
   }
@@ -154,6 +176,25 @@ export class ProjectionRunner implements ProjectionControl {
     // Halted here, not merely failed in the catalog: at start-up the refused event is retried once before giving up.
     if (slot.halted) return Promise.reject(notReady(`the ${name} projection is halted at a refused event`));
     return slot.waiters.wait(position, timeoutMs, `the ${name} read model has not reached position ${position} within ${timeoutMs} ms`);
+  }
+
+  /** Whether the serving generation is still being built from nothing (see `CatalogEntry.building`). */
+  isBuilding(name: string): boolean {
+    return this.slot(name).entry.building;
+  }
+
+  /**
+   * Resolves once the projection serves reads: at once, unless its generation is still being built from nothing
+   * (a new projection, or a new version of one). Then it waits for the build, and after `timeoutMs` rejects with a
+   * 503 `READ_MODEL_NOT_READY` saying how far the build is, rather than let a read answer from the start of the
+   * history as if that were all of it.
+   */
+  waitUntilServing(name: string, timeoutMs = 5000): Promise<void> {
+    const slot = this.slot(name);
+    const build = slot.build;
+    if (!slot.entry.building || build === null) return Promise.resolve();
+    if (slot.halted) return Promise.reject(notReady(`the ${name} projection is halted at a refused event`));
+    return build.waiters.wait(timeoutMs, () => buildingDetail(name, slot.entry.position, build.target));
   }
 
   // Operations
@@ -189,7 +230,53 @@ export class ProjectionRunner implements ProjectionControl {
 
   async status(slotOrName: Slot | string): Promise<ProjectionStatus> {
     const slot = typeof slotOrName === 'string' ? this.slot(slotOrName) : slotOrName;
-    return toProjectionStatus({ ...slot, lag: await this.lags.lag(slot.entry.position), latency: slot.latency.summary() });
+    const { build } = slot;
+    const building = build && slot.entry.building ? { startedAt: build.startedAt, appliedAtStart: build.appliedAtStart } : null;
+    return toProjectionStatus({ ...slot, building, lag: await this.lags.lag(slot.entry.position), latency: slot.latency.summary() });
+  }
+
+  // Builds from nothing
+
+  /** Asks the store for its head once, for every generation being built: the position each build must reach. */
+  private async setBuildTargets(): Promise<void> {
+    const pending = () => [...this.slots.values()].filter((slot) => slot.entry.building && slot.build?.target === undefined);
+    let backoff = 100;
+    while (!this.stopping && pending().length > 0) {
+      try {
+        const head = await this.store.headPosition();
+        for (const slot of pending()) {
+          slot.build!.target = head;
+          this.logger.log(`building ${slot.entry.name} from the event log, up to position ${head ?? 'none (the log is empty)'}`);
+          this.checkBuilt(slot);
+        }
+      } catch (error) {
+        this.logger.error(`could not read the event store's head for the projections being built (${(error as Error).message}); retrying in ${backoff} ms`);
+        await sleep(backoff);
+        backoff = Math.min(backoff * 2, 5000);
+      }
+    }
+  }
+
+  /** Once a build has applied its target: the generation serves from now on, and the reads that wait go ahead. */
+  private checkBuilt(slot: Slot): void {
+    const { build } = slot;
+    if (!slot.entry.building || !build || build.target === undefined) return;
+    if (build.target !== null && (slot.entry.position === null || slot.entry.position < build.target)) return;
+    this.catalog.markBuilt(slot.entry.name);
+    slot.entry = { ...slot.entry, building: false };
+    this.served(slot);
+    this.logger.log(`${slot.entry.name} is built (${slot.entry.applied} events) and serves reads`);
+    this.changed(slot.entry.name);
+  }
+
+  /** The serving generation is complete (built, or swapped in): the reads waiting for it go ahead. */
+  private served(slot: Slot): void {
+    slot.build?.waiters.served();
+    slot.build = null;
+  }
+
+  private refuseBuildWaiters(slot: Slot, detail: string): void {
+    slot.build?.waiters.refuseAll(detail);
   }
 
   // Rebuilds
@@ -209,6 +296,7 @@ export class ProjectionRunner implements ProjectionControl {
           slot.entry = entry;
           slot.tables = tables;
           slot.writer = writer;
+          this.served(slot);
           if (slot.entry.position !== null) slot.waiters.reached(slot.entry.position);
           // A halted projection rejoins the feed, which may have moved past its checkpoint: the feed starts again
           // from the lowest one.
@@ -243,4 +331,10 @@ export class ProjectionRunner implements ProjectionControl {
     if (!slot) throw new Error(`no projection is named ${name}`);
     return slot;
   }
+}
+
+function buildingDetail(name: string, position: bigint | null, target: bigint | null | undefined): string {
+  const reached = position === null ? 'no event yet' : `position ${position}`;
+  const of = target === undefined || target === null ? '' : ` of ${target}`;
+  return `the ${name} read model is being built from the event log (at ${reached}${of}) and does not answer reads until it is complete`;
 }

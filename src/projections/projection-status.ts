@@ -5,6 +5,10 @@ import type { RebuildJob } from './projection-rebuild.js';
 /** One projection as `GET /api/admin/projections` shows it (positions as strings of digits). */
 export interface ProjectionStatus {
   name: string;
+  /**
+   * `rebuilding` also while the serving generation is built from nothing (a new projection, or a new version of one):
+   * `rebuild` then shows that build's progress, and reads wait for it.
+   */
   status: 'live' | 'rebuilding' | 'failed';
   /** Last event applied to the serving generation. */
   position: string | null;
@@ -44,18 +48,20 @@ export function toProjectionStatus(state: {
   resubscribing: { attempt: number; lastError: string; retryAt: number } | null;
   lastRebuildError: { position: bigint; message: string } | null;
   latency: ProjectionStatus['applyLatencyMs'];
+  /** Set while the serving generation is being built from nothing: when, and from how many events, this process began. */
+  building?: { startedAt: number; appliedAtStart: number } | null;
 }): ProjectionStatus {
-  const { entry, job, lag, resubscribing, lastRebuildError } = state;
+  const { entry, job, lag, resubscribing, lastRebuildError, building } = state;
   return {
     name: entry.name,
-    status: job ? 'rebuilding' : entry.status,
+    status: job || (building && entry.status === 'live') ? 'rebuilding' : entry.status,
     position: entry.position?.toString() ?? null,
     lag: lag.events,
     lagIsLowerBound: lag.lowerBound,
     version: entry.version,
     generation: entry.generation,
     applied: entry.applied,
-    rebuild: job ? rebuildStatus(job, entry.applied + lag.events) : null,
+    rebuild: job ? rebuildStatus(job, entry.applied + lag.events) : building ? buildStatus(entry, building, lag.events) : null,
     error: entry.error ? { position: entry.error.position.toString(), message: entry.error.message } : null,
     resubscribing: resubscribing ? { attempt: resubscribing.attempt, lastError: resubscribing.lastError, retryInMs: Math.max(0, resubscribing.retryAt - Date.now()) } : null,
     lastRebuildError: lastRebuildError ? { position: lastRebuildError.position.toString(), message: lastRebuildError.message } : null,
@@ -68,4 +74,17 @@ function rebuildStatus(job: RebuildJob, servingEvents: number): RebuildStatus {
   const rate = job.rate();
   const total = Math.max(job.applied, servingEvents);
   return { generation: job.generation, done: job.applied, total, eventsPerSecond: Math.round(rate), etaSeconds: rate > 0 ? Math.ceil((total - job.applied) / rate) : null };
+}
+
+/** The progress of a serving generation built from nothing by the live feed. */
+function buildStatus(entry: CatalogEntry, building: { startedAt: number; appliedAtStart: number }, lag: number): RebuildStatus {
+  const seconds = (Date.now() - building.startedAt) / 1000;
+  const rate = seconds > 0 ? (entry.applied - building.appliedAtStart) / seconds : 0;
+  return {
+    generation: entry.generation,
+    done: entry.applied,
+    total: entry.applied + lag,
+    eventsPerSecond: Math.round(rate),
+    etaSeconds: rate > 0 ? Math.ceil(lag / rate) : null,
+  };
 }

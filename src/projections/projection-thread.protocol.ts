@@ -20,6 +20,8 @@ export interface ProjectionThreadData {
 export interface ProjectionState {
   name: string;
   halted: boolean;
+  /** Its serving generation is still being built from nothing: reads wait for it (see `waitUntilServing`). */
+  building: boolean;
 }
 
 export type ToHost =

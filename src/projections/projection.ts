@@ -70,6 +70,12 @@ export interface ReadModelAccess {
    * rejects with a 503 `READ_MODEL_NOT_READY` problem carrying `Retry-After`.
    */
   waitForPosition(projection: string, position: bigint, timeoutMs?: number): Promise<void>;
+  /**
+   * Resolves once the projection serves reads: at once, unless its serving generation is still being built from
+   * nothing (a new projection, or a new version of one; see `CatalogEntry.building`). Then it waits for the build
+   * and after `timeoutMs` (default 5 s) rejects with a 503 `READ_MODEL_NOT_READY` carrying `Retry-After`.
+   */
+  waitUntilServing(projection: string, timeoutMs?: number): Promise<void>;
 }
 
 /** What operators need of the projections (admin API, health): where each stands, and rebuilds. */

@@ -52,7 +52,7 @@ names.forEach((name, index) => {
 });
 
 function state(name: string): ProjectionState {
-  return { name, halted: runner.isHalted(name) };
+  return { name, halted: runner.isHalted(name), building: runner.isBuilding(name) };
 }
 
 /**
@@ -65,7 +65,7 @@ function changed(index: number): void {
   positions.setGeneration(index, runner.generation(name));
   positions.setApplied(index, position);
   const now = state(name);
-  if (now.halted !== lastState[index]!.halted) {
+  if (now.halted !== lastState[index]!.halted || now.building !== lastState[index]!.building) {
     lastState[index] = now;
     post({ kind: 'state', state: now });
   }

@@ -1,4 +1,4 @@
-import { connect, type Socket } from 'node:net';
+import { type AddressInfo, connect, type Socket } from 'node:net';
 import { describe, expect, it } from '@jest/globals';
 import { Controller, Get } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -57,7 +57,7 @@ describe('stopping the HTTP server', () => {
     const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), { logger: false });
     closeWhenStopping(app, 500);
     await app.listen({ port: 0, host: '127.0.0.1' });
-    const port = app.getHttpServer().address().port as number;
+    const port = (app.getHttpServer().address() as AddressInfo).port;
 
     const stuck = request(port, '/stop/never');
     const slow = request(port, '/stop/slow');

@@ -40,19 +40,26 @@ interface Running {
 /** A store written from this thread, the read models taken as a server takes them, and a started host over them. */
 async function withHost(body: (running: Running) => Promise<void>, restart?: RestartTimings): Promise<void> {
   const data = tempDir('docket-host-');
-  const config = loadConfig({ PORT: '0', DATA_DIR: data.path });
+  try {
+    await withHostOn(data.path, body, restart);
+  } finally {
+    data.remove();
+  }
+}
+
+async function withHostOn(dataDir: string, body: (running: Running) => Promise<void>, restart?: RestartTimings): Promise<void> {
+  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir });
   const store = createEventStore(config);
   const storage = takeReadModels(config);
   const logs: string[] = [];
   const host = await ProjectionHost.open(config, NAMES, { log: (m) => logs.push(m), error: (m) => logs.push(m) }, restart);
   try {
     host.start();
-    await body({ dataDir: data.path, store, storage, host, logs });
+    await body({ dataDir, store, storage, host, logs });
   } finally {
     await host.stop();
     await releaseReadModels(storage);
     await store.close();
-    data.remove();
   }
 }
 
@@ -99,6 +106,33 @@ describe('ProjectionHost', () => {
       }
       expect(after).toBe(50);
     }), 120_000);
+
+  it('holds the reads of read models built from nothing until they are complete, across the threads', async () => {
+    // A log written before the read models existed: every projection is built from it when the host first starts.
+    const data = tempDir('docket-host-build-');
+    const config = loadConfig({ PORT: '0', DATA_DIR: data.path });
+    const writer = createEventStore(config);
+    for (let p = 0; p < 400; p++) {
+      const event = launched(`built-${p}`);
+      const many = Array.from({ length: 50 }, () => ({ eventId: randomUUID(), type: event.type, data: event.data as JsonObject, metadata: metadata(event.type) }));
+      await writer.append(`program-built-${p}`, many, { expectedRevision: 'no-stream' });
+    }
+    await writer.close();
+    try {
+      await withHostOn(data.path, async ({ host }) => {
+        await expect(host.waitUntilServing('audit', 20)).rejects.toMatchObject({
+          status: 503,
+          code: 'READ_MODEL_NOT_READY',
+          detail: expect.stringMatching(/^The audit read model is being built from the event log/),
+        });
+        for (const name of NAMES) await host.waitUntilServing(name, 30_000);
+        const statuses = await host.statuses();
+        for (const status of statuses) expect(status).toMatchObject({ status: 'live', rebuild: null, applied: 20_000 });
+      });
+    } finally {
+      data.remove();
+    }
+  }, 60_000);
 
   it('lists every projection as failed, not a 503, when the thread dies before anyone asked for its statuses', () =>
     withHost(async ({ host }) => {

@@ -148,3 +148,21 @@ export function failingSubscriptions(store: EventStore, after: number, times = 1
   };
   return wrapper;
 }
+
+/** An event store whose subscriptions deliver one event per `ms` milliseconds: a catch-up that can be caught midway. */
+export function slowSubscriptions(store: EventStore, ms: number): EventStore {
+  const wrapper = Object.create(store) as EventStore;
+  wrapper.subscribe = (options?: SubscribeOptions): Subscription => {
+    const inner = store.subscribe(options);
+    return {
+      close: () => inner.close(),
+      async *[Symbol.asyncIterator]() {
+        for await (const event of inner) {
+          await new Promise((resolve) => setTimeout(resolve, ms));
+          yield event;
+        }
+      },
+    };
+  };
+  return wrapper;
+}

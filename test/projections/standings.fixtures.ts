@@ -136,6 +136,7 @@ export class ProjectionHarness {
       tables: () => this.tables,
       position: () => null,
       waitForPosition: async () => undefined,
+      waitUntilServing: async () => undefined,
     };
   }
 }

@@ -7,7 +7,7 @@ import { AUDIT_ROLES, ReadEndpoint } from '../queries/read-endpoint.decorator.js
 import { AuditItemDto, AuditPageDto } from '../queries/read-model.dto.js';
 import { programNotFound } from '../queries/read-problems.js';
 import { AuditQuery, ExportQuery } from '../queries/read-query.dto.js';
-import { awaitMinPosition } from '../queries/read-your-writes.js';
+import { awaitReadModel } from '../queries/read-your-writes.js';
 import { CSV_COLUMNS, streamAuditExport } from './audit.export.js';
 import { AUDIT } from './audit.projection.js';
 import { type AuditFilter, AuditQueries } from './audit.queries.js';
@@ -35,7 +35,7 @@ export class AuditController {
     ok: { status: 200, type: AuditPageDto },
   })
   async programAudit(@Param() params: ProgramParams, @Query() query: AuditQuery, @Res({ passthrough: true }) res: FastifyReply): Promise<string> {
-    await awaitMinPosition(this.access, AUDIT, query.minPosition);
+    await awaitReadModel(this.access, AUDIT, query.minPosition);
     if (!this.audit.programExists(params.programId)) throw programNotFound(params.programId);
     return this.page(res, { ...filterOf(query), programId: params.programId }, query.limit);
   }
@@ -50,7 +50,7 @@ export class AuditController {
     ok: { status: 200, type: AuditPageDto },
   })
   async allAudit(@Query() query: AuditQuery, @Res({ passthrough: true }) res: FastifyReply): Promise<string> {
-    await awaitMinPosition(this.access, AUDIT, query.minPosition);
+    await awaitReadModel(this.access, AUDIT, query.minPosition);
     return this.page(res, filterOf(query), query.limit);
   }
 
@@ -75,7 +75,7 @@ export class AuditController {
     },
   })
   async export(@Param() params: ProgramParams, @Query() query: ExportQuery, @Res() res: FastifyReply): Promise<void> {
-    await awaitMinPosition(this.access, AUDIT, query.minPosition);
+    await awaitReadModel(this.access, AUDIT, query.minPosition);
     if (!this.audit.programExists(params.programId)) throw programNotFound(params.programId);
     // Streamed by hand, page by page as the client takes them: Fastify leaves the response alone from here on.
     res.hijack();

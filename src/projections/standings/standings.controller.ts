@@ -6,7 +6,7 @@ import { READER_ROLES, ReadEndpoint } from '../queries/read-endpoint.decorator.j
 import { ProgramSummaryDto, StandingsDto } from '../queries/read-model.dto.js';
 import { programNotFound, programNotFoundAsOf } from '../queries/read-problems.js';
 import { ReadQuery, StandingsQuery, isPosition } from '../queries/read-query.dto.js';
-import { awaitMinPosition } from '../queries/read-your-writes.js';
+import { awaitReadModel } from '../queries/read-your-writes.js';
 import type { StandingsDocument } from './standings.document.js';
 import { STANDINGS } from './standings.projection.js';
 import { type ProgramSummary, StandingsQueries } from './standings.queries.js';
@@ -30,7 +30,7 @@ export class StandingsController {
     ok: { status: 200, type: [ProgramSummaryDto] },
   })
   async programs(@Query() query: ReadQuery): Promise<ProgramSummary[]> {
-    await awaitMinPosition(this.access, STANDINGS, query.minPosition);
+    await awaitReadModel(this.access, STANDINGS, query.minPosition);
     return this.standings.programs();
   }
 
@@ -52,12 +52,14 @@ export class StandingsController {
     @Query() query: StandingsQuery,
     @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<string | StandingsDocument> {
-    await awaitMinPosition(this.access, STANDINGS, query.minPosition);
     if (query.asOf !== undefined || query.effectiveAsOf !== undefined) {
+      // Folded from the store's events, not read from the projection's tables: a build in progress does not hold it.
+      if (query.minPosition !== undefined) await this.access.waitForPosition(STANDINGS, BigInt(query.minPosition));
       const standings = await this.timeTravel.at(params.programId, boundsOf(query));
       if (standings === null) throw programNotFoundAsOf(params.programId);
       return standings;
     }
+    await awaitReadModel(this.access, STANDINGS, query.minPosition);
     const json = this.standings.standingsJson(params.programId);
     if (json === null) throw programNotFound(params.programId);
     // Served as stored: the document was serialised once, when the projection wrote it.

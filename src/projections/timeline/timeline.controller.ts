@@ -5,7 +5,7 @@ import { READER_ROLES, ReadEndpoint } from '../queries/read-endpoint.decorator.j
 import { TimelineDto } from '../queries/read-model.dto.js';
 import { programNotFound, teamNotFound } from '../queries/read-problems.js';
 import { ReadQuery, TeamParams } from '../queries/read-query.dto.js';
-import { awaitMinPosition } from '../queries/read-your-writes.js';
+import { awaitReadModel } from '../queries/read-your-writes.js';
 import { TIMELINE } from './timeline.projection.js';
 import { TimelineQueries } from './timeline.queries.js';
 
@@ -26,7 +26,7 @@ export class TimelineController {
     ok: { status: 200, type: TimelineDto },
   })
   async timeline(@Param() params: TeamParams, @Query() query: ReadQuery, @Res({ passthrough: true }) res: FastifyReply): Promise<string> {
-    await awaitMinPosition(this.access, TIMELINE, query.minPosition);
+    await awaitReadModel(this.access, TIMELINE, query.minPosition);
     const answer = this.timelines.timeline(params.programId, params.teamId);
     switch (answer.kind) {
       case 'program-not-found':
