@@ -61,7 +61,7 @@ export function toProjectionStatus(state: {
     version: entry.version,
     generation: entry.generation,
     applied: entry.applied,
-    rebuild: job ? rebuildStatus(job, entry.applied + lag.events) : building ? buildStatus(entry, building, lag.events) : null,
+    rebuild: job ? rebuildStatus(job, entry.applied + lag.events, lag.lowerBound) : building ? buildStatus(entry, building, lag) : null,
     error: entry.error ? { position: entry.error.position.toString(), message: entry.error.message } : null,
     resubscribing: resubscribing ? { attempt: resubscribing.attempt, lastError: resubscribing.lastError, retryInMs: Math.max(0, resubscribing.retryAt - Date.now()) } : null,
     lastRebuildError: lastRebuildError ? { position: lastRebuildError.position.toString(), message: lastRebuildError.message } : null,
@@ -69,22 +69,26 @@ export function toProjectionStatus(state: {
   };
 }
 
-/** `servingEvents`: what the serving generation holds plus its lag, i.e. the log's length as far as it is known. */
-function rebuildStatus(job: RebuildJob, servingEvents: number): RebuildStatus {
+/**
+ * `servingEvents`: what the serving generation holds plus its lag, i.e. the log's length as far as it is known. While
+ * the lag is a lower bound (it stops counting at its cap) so is the total, and there is no estimate of the time left.
+ */
+function rebuildStatus(job: RebuildJob, servingEvents: number, lagIsLowerBound: boolean): RebuildStatus {
   const rate = job.rate();
   const total = Math.max(job.applied, servingEvents);
-  return { generation: job.generation, done: job.applied, total, eventsPerSecond: Math.round(rate), etaSeconds: rate > 0 ? Math.ceil((total - job.applied) / rate) : null };
+  const eta = rate > 0 && !lagIsLowerBound ? Math.ceil((total - job.applied) / rate) : null;
+  return { generation: job.generation, done: job.applied, total, eventsPerSecond: Math.round(rate), etaSeconds: eta };
 }
 
-/** The progress of a serving generation built from nothing by the live feed. */
-function buildStatus(entry: CatalogEntry, building: { startedAt: number; appliedAtStart: number }, lag: number): RebuildStatus {
+/** The progress of a serving generation built from nothing by the live feed; the same caveat on a capped lag. */
+function buildStatus(entry: CatalogEntry, building: { startedAt: number; appliedAtStart: number }, lag: Lag): RebuildStatus {
   const seconds = (Date.now() - building.startedAt) / 1000;
   const rate = seconds > 0 ? (entry.applied - building.appliedAtStart) / seconds : 0;
   return {
     generation: entry.generation,
     done: entry.applied,
-    total: entry.applied + lag,
+    total: entry.applied + lag.events,
     eventsPerSecond: Math.round(rate),
-    etaSeconds: rate > 0 ? Math.ceil(lag / rate) : null,
+    etaSeconds: rate > 0 && !lag.lowerBound ? Math.ceil(lag.events / rate) : null,
   };
 }
