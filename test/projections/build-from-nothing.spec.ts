@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { ProblemError } from '../../src/http/problem.js';
 import { join } from 'node:path';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import type { EventStore } from '../../src/event-store/event-store.port.js';
+import { ProblemError } from '../../src/http/problem.js';
 import { tableSet } from '../../src/projections/projection-catalog.js';
 import { openReadModelDb } from '../../src/projections/read-model-db.js';
 import { appendSpread, counterProjection, counts, events, expectedCounts, readLog, slowSubscriptions, workspace } from './runner-fixtures.js';
