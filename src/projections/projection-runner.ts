@@ -4,7 +4,7 @@ import { ProblemError } from '../http/problem.js';
 import { ApplyLatency } from './apply-latency.js';
 import { LiveFeed, type LiveSlot } from './live-feed.js';
 import { ProjectionCatalog, tableSet } from './projection-catalog.js';
-import { LagMeter } from './projection-lag.js';
+import { type Lag, LagMeter } from './projection-lag.js';
 import { RebuildJob } from './projection-rebuild.js';
 import { BuildWaiters, notReady, PositionWaiters } from './position-waiters.js';
 import { type ProjectionStatus, toProjectionStatus } from './projection-status.js';
@@ -228,11 +228,24 @@ export class ProjectionRunner implements ProjectionControl {
     return Promise.all([...this.slots.values()].map((slot) => this.status(slot)));
   }
 
+  /**
+   * The statuses without asking the store anything: the lag is unknown (0, as a lower bound). For where waiting for
+   * the store is not an option, e.g. a thread that is starting.
+   */
+  statusesNow(): ProjectionStatus[] {
+    return [...this.slots.values()].map((slot) => this.statusOf(slot, { events: 0, lowerBound: true }));
+  }
+
   async status(slotOrName: Slot | string): Promise<ProjectionStatus> {
     const slot = typeof slotOrName === 'string' ? this.slot(slotOrName) : slotOrName;
+    return this.statusOf(slot, await this.lags.lag(slot.entry.position));
+  }
+
+  private statusOf(slot: Slot, lag: Lag): ProjectionStatus {
     const { build } = slot;
-    const building = build && slot.entry.building ? { startedAt: build.startedAt, appliedAtStart: build.appliedAtStart } : null;
-    return toProjectionStatus({ ...slot, building, lag: await this.lags.lag(slot.entry.position), latency: slot.latency.summary() });
+    // A build this process has not started (the CLI's offline runner never does) has no progress to show.
+    const building = build && slot.entry.building && build.target !== undefined ? { startedAt: build.startedAt, appliedAtStart: build.appliedAtStart } : null;
+    return toProjectionStatus({ ...slot, building, lag, latency: slot.latency.summary() });
   }
 
   // Builds from nothing
@@ -246,6 +259,8 @@ export class ProjectionRunner implements ProjectionControl {
         const head = await this.store.headPosition();
         for (const slot of pending()) {
           slot.build!.target = head;
+          slot.build!.startedAt = Date.now();
+          slot.build!.appliedAtStart = slot.entry.applied;
           this.logger.log(`building ${slot.entry.name} from the event log, up to position ${head ?? 'none (the log is empty)'}`);
           this.checkBuilt(slot);
         }
@@ -257,12 +272,22 @@ export class ProjectionRunner implements ProjectionControl {
     }
   }
 
-  /** Once a build has applied its target: the generation serves from now on, and the reads that wait go ahead. */
+  /**
+   * Once a build has applied its target: the generation serves from now on, and the reads that wait go ahead. Called
+   * after a batch committed, so it never throws: should the flag not be written (a busy or full disk), the build is
+   * complete all the same, and it is written on the next batch or a second later.
+   */
   private checkBuilt(slot: Slot): void {
     const { build } = slot;
-    if (!slot.entry.building || !build || build.target === undefined) return;
+    if (!slot.entry.building || !build || build.target === undefined || this.stopping) return;
     if (build.target !== null && (slot.entry.position === null || slot.entry.position < build.target)) return;
-    this.catalog.markBuilt(slot.entry.name);
+    try {
+      this.catalog.markBuilt(slot.entry.name);
+    } catch (error) {
+      this.logger.error(`${slot.entry.name} is built but could not say so in the catalog (${(error as Error).message}); trying again in 1 s`);
+      setTimeout(() => this.checkBuilt(slot), 1000).unref();
+      return;
+    }
     slot.entry = { ...slot.entry, building: false };
     this.served(slot);
     this.logger.log(`${slot.entry.name} is built (${slot.entry.applied} events) and serves reads`);

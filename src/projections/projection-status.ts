@@ -48,20 +48,20 @@ export function toProjectionStatus(state: {
   resubscribing: { attempt: number; lastError: string; retryAt: number } | null;
   lastRebuildError: { position: bigint; message: string } | null;
   latency: ProjectionStatus['applyLatencyMs'];
-  /** Set while the serving generation is being built from nothing: when, and from how many events, this process began. */
+  /** Set while this process builds the serving generation from nothing: when, and from how many events, it began. */
   building?: { startedAt: number; appliedAtStart: number } | null;
 }): ProjectionStatus {
   const { entry, job, lag, resubscribing, lastRebuildError, building } = state;
   return {
     name: entry.name,
-    status: job || (building && entry.status === 'live') ? 'rebuilding' : entry.status,
+    status: job || (entry.building && entry.status === 'live') ? 'rebuilding' : entry.status,
     position: entry.position?.toString() ?? null,
     lag: lag.events,
     lagIsLowerBound: lag.lowerBound,
     version: entry.version,
     generation: entry.generation,
     applied: entry.applied,
-    rebuild: job ? rebuildStatus(job, entry.applied + lag.events, lag.lowerBound) : building ? buildStatus(entry, building, lag) : null,
+    rebuild: job ? rebuildStatus(job, entry.applied + lag.events, lag.lowerBound) : building && entry.status === 'live' ? buildStatus(entry, building, lag) : null,
     error: entry.error ? { position: entry.error.position.toString(), message: entry.error.message } : null,
     resubscribing: resubscribing ? { attempt: resubscribing.attempt, lastError: resubscribing.lastError, retryInMs: Math.max(0, resubscribing.retryAt - Date.now()) } : null,
     lastRebuildError: lastRebuildError ? { position: lastRebuildError.position.toString(), message: lastRebuildError.message } : null,

@@ -116,5 +116,5 @@ port.on('message', (message: ToThread) => {
   }
 });
 
-// `statuses` does not reject: a lag the store cannot count is reported as a lower bound.
-void runner.statuses().then((statuses) => post({ kind: 'ready', projections: lastState, statuses }));
+// Without asking the store: a store that is slow or down must not hold the start.
+post({ kind: 'ready', projections: lastState, statuses: runner.statusesNow() });

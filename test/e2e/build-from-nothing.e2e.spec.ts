@@ -58,7 +58,11 @@ describe('reads while the read models are built from nothing [sqlite]', () => {
       else expect(audit.body).toMatchObject({ code: 'READ_MODEL_NOT_READY' });
 
       // Once built, everything answers, in full.
-      const admin = async () => (await api.get('/api/admin/projections', { role: 'admin' })).body as Array<{ status: string }>;
+      const admin = async () => {
+        const response = await api.get('/api/admin/projections', { role: 'admin' });
+        expect(response.status).toBe(200);
+        return response.body as Array<{ status: string }>;
+      };
       for (let i = 0; i < 600 && (await admin()).some((p) => p.status !== 'live'); i++) await new Promise((resolve) => setTimeout(resolve, 100));
       expect((await admin()).map((p) => p.status)).toEqual(['live', 'live', 'live']);
       expect((await api.get('/api/programs', { role: 'auditor' })).body).toHaveLength(PROGRAMMES);

@@ -4,7 +4,7 @@ import type { EventStore } from '../../src/event-store/event-store.port.js';
 import { ProblemError } from '../../src/http/problem.js';
 import { tableSet } from '../../src/projections/projection-catalog.js';
 import { openReadModelDb } from '../../src/projections/read-model-db.js';
-import { appendSpread, counterProjection, counts, events, expectedCounts, readLog, slowSubscriptions, workspace } from './runner-fixtures.js';
+import { appendSpread, counterProjection, counts, eventually, events, expectedCounts, readLog, slowSubscriptions, workspace } from './runner-fixtures.js';
 
 /** A store whose subscriptions deliver an event every 2 ms: a build of a few hundred events can be caught midway. */
 const slow = (store: EventStore) => ({ eventStore: slowSubscriptions(store, 2) });
@@ -68,6 +68,23 @@ describe('a projection built from nothing', () => {
     second.runner.start();
     await expect(second.runner.waitUntilServing('counter', 10)).resolves.toBeUndefined();
     expect((await second.runner.status('counter')).status).toBe('live');
+  });
+
+  it('holds reads again after a stop cut the build short: the catalog keeps the flag', async () => {
+    ws = workspace();
+    await appendSpread(ws.store, 400);
+    const first = ws.open([counterProjection()], slow(ws.store));
+    first.runner.start();
+    await eventually(() => (first.runner.position('counter') ?? 0n) >= 100n);
+    await ws.close(first.runner, first.db);
+
+    const second = ws.open([counterProjection()], slow(ws.store));
+    expect(second.runner.isBuilding('counter')).toBe(true);
+    expect(second.db.prepare("SELECT building FROM projection_catalog WHERE name = 'counter'").pluck().get()).toBe(1);
+    second.runner.start();
+    await expect(second.runner.waitUntilServing('counter', 20)).rejects.toMatchObject({ status: 503, code: 'READ_MODEL_NOT_READY' });
+    await second.runner.waitUntilServing('counter', 10_000);
+    expect(counts(second.db, second.runner)).toEqual(expectedCounts(await readLog(ws.store)));
   });
 
   it('builds again, holding reads, when the projection\'s version changes', async () => {

@@ -14,7 +14,10 @@ const store = new SqliteEventStore({ filename: join(dir!, 'events.sqlite'), dura
 const db = openReadModelDb(join(dir!, 'read-models.sqlite'));
 const runner = new ProjectionRunner(db, store, [counterProjection()], { batchSize: 37, chunkSize: 53, logger: { log: () => undefined, error: (m) => process.stderr.write(`${m}\n`) } });
 runner.start();
-if (mode === 'rebuild' && (await runner.status('counter')).status !== 'rebuilding') runner.rebuild('counter');
+// A rebuild the killed process left running is resumed by `start`; a fresh counter being built from nothing is not one.
+const status = await runner.status('counter');
+const rebuilding = status.rebuild !== null && status.rebuild.generation > status.generation;
+if (mode === 'rebuild' && !rebuilding) runner.rebuild('counter');
 process.stdout.write('ready\n');
 for (;;) {
   await appendSpread(store, 20, 13, 4);
