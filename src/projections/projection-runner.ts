@@ -238,7 +238,9 @@ export class ProjectionRunner implements ProjectionControl {
 
   async status(slotOrName: Slot | string): Promise<ProjectionStatus> {
     const slot = typeof slotOrName === 'string' ? this.slot(slotOrName) : slotOrName;
-    return this.statusOf(slot, await this.lags.lag(slot.entry.position));
+    // As it is now: the lag is counted from this position, and the feed may move the slot on while it is counted.
+    const snapshot = { ...slot };
+    return this.statusOf(snapshot, await this.lags.lag(snapshot.entry.position));
   }
 
   private statusOf(slot: Slot, lag: Lag): ProjectionStatus {
