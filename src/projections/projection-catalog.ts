@@ -126,10 +126,9 @@ export class ProjectionCatalog {
         if (existing.rebuild) this.dropGeneration(projection.name, existing.rebuild.generation);
       }
       const generation = existing ? Math.max(existing.generation, existing.rebuild?.generation ?? 0) + 1 : 1;
-      // A fresh generation is fed event by event from the start: it has its indexes at once.
-      const fresh = tableSet(projection.name, generation);
-      projection.createTables(this.db, fresh);
-      for (const sql of projection.indexes(fresh)) this.db.exec(sql);
+      // A fresh generation is built from nothing: loaded bare, as a rebuild's is, it gets its secondary indexes once
+      // the build is complete (see the runner), before it serves a read.
+      projection.createTables(this.db, tableSet(projection.name, generation));
       const entry: CatalogEntry = { name: projection.name, version: projection.version, generation, position: null, applied: 0, status: 'live', error: null, building: true, rebuild: null };
       this.put(entry);
       return entry;

@@ -55,6 +55,8 @@ interface Build {
   startedAt: number;
   appliedAtStart: number;
   waiters: BuildWaiters;
+  /** Its target is reached and its indexes are being built. */
+  finishing: boolean;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
@@ -106,7 +108,7 @@ export class ProjectionRunner implements ProjectionControl {
         resubscribing: null,
         job: null,
         lastRebuildError: null,
-        build: entry.building ? { target: undefined, startedAt: Date.now(), appliedAtStart: entry.applied, waiters: new BuildWaiters() } : null,
+        build: entry.building ? { target: undefined, startedAt: Date.now(), appliedAtStart: entry.applied, waiters: new BuildWaiters(), finishing: false } : null,
         latency: new ApplyLatency(),
       });
     }
@@ -275,18 +277,36 @@ export class ProjectionRunner implements ProjectionControl {
   }
 
   /**
-   * Once a build has applied its target: the generation serves from now on, and the reads that wait go ahead. Called
-   * after a batch committed, so it never throws: should the flag not be written (a busy or full disk), the build is
-   * complete all the same, and it is written on the next batch or a second later.
+   * Once a build has applied its target: its secondary indexes are built (it was loaded without them, which made the
+   * build about a third faster), then the generation serves, and the reads that wait go ahead. Called after a batch
+   * committed, so it never throws: should an index or the flag not be written (a busy or full disk), it tries again a
+   * second later.
    */
   private checkBuilt(slot: Slot): void {
     const { build } = slot;
-    if (!slot.entry.building || !build || build.target === undefined || this.stopping) return;
+    if (!slot.entry.building || !build || build.target === undefined || build.finishing || this.stopping) return;
     if (build.target !== null && (slot.entry.position === null || slot.entry.position < build.target)) return;
+    build.finishing = true;
+    void this.finishBuild(slot, build);
+  }
+
+  private async finishBuild(slot: Slot, build: Build): Promise<void> {
+    const name = slot.entry.name;
+    const tables = slot.tables;
     try {
-      this.catalog.markBuilt(slot.entry.name);
+      const started = Date.now();
+      for (const sql of slot.projection.indexes(tables)) {
+        // One at a time, giving the feed a turn between them; `IF NOT EXISTS` makes a second attempt a no-op.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (this.stopping || slot.build !== build || slot.tables !== tables) return;
+        this.db.exec(sql);
+      }
+      if (this.stopping || slot.build !== build || slot.tables !== tables) return;
+      this.catalog.markBuilt(name);
+      this.logger.log(`${name}: built the indexes of generation ${slot.entry.generation} in ${Date.now() - started} ms`);
     } catch (error) {
-      this.logger.error(`${slot.entry.name} is built but could not say so in the catalog (${(error as Error).message}); trying again in 1 s`);
+      this.logger.error(`${name} is built but could not be made to serve (${(error as Error).message}); trying again in 1 s`);
+      build.finishing = false;
       setTimeout(() => this.checkBuilt(slot), 1000).unref();
       return;
     }

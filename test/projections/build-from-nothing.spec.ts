@@ -35,10 +35,14 @@ describe('a projection built from nothing', () => {
     const building = await runner.status('counter');
     expect(building).toMatchObject({ status: 'rebuilding', rebuild: { generation: 1 } });
     expect(building.rebuild!.done).toBeLessThan(400);
+    // Loaded bare, as a rebuild is: its secondary index comes once it is complete, before it serves.
+    const indexes = () => db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'counter_g1_%'").pluck().all();
+    expect(indexes()).toEqual([]);
 
     // A read that waits long enough is answered once the build is complete, and then from the whole history.
     await runner.waitUntilServing('counter', 10_000);
     expect(runner.isBuilding('counter')).toBe(false);
+    expect(indexes()).toEqual(['counter_g1_counts_by_position']);
     expect(runner.position('counter')! >= head).toBe(true);
     expect(counts(db, runner)).toEqual(expectedCounts(await readLog(ws.store)));
     expect(await runner.status('counter')).toMatchObject({ status: 'live', rebuild: null });

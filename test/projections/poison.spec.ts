@@ -89,6 +89,7 @@ describe('a projection that refuses an event', () => {
     const third = ws.open([counterProjection('counter', { refusing })]);
     third.runner.start();
     await third.runner.waitForPosition('counter', log.at(-1)!.position);
+    await third.runner.waitUntilServing('counter');
     expect(counts(third.db, third.runner)).toEqual(expectedCounts(log));
     expect(await third.runner.status('counter')).toMatchObject({ status: 'live', error: null });
     const catalog = third.db.prepare("SELECT status, error_position FROM projection_catalog WHERE name = 'counter'").get();

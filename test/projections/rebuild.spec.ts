@@ -16,6 +16,8 @@ describe('rebuilding a projection without downtime', () => {
     const { runner, db } = ws.open([counterProjection()], { chunkSize: 500 });
     runner.start();
     await runner.waitForPosition('counter', (await ws.store.headPosition())!);
+    // Built from nothing, it gets its index once complete, and serves from then on.
+    await runner.waitUntilServing('counter');
     const before = counts(db, runner);
     const servingPrefix = runner.tables('counter').prefix;
 

@@ -25,6 +25,8 @@ describe('projection runner on SQLite', () => {
     runner.start();
     const head = (await ws.store.headPosition())!;
     await runner.waitForPosition('counter', head);
+    // Built from nothing: its index is built once it is complete, and then it serves.
+    await runner.waitUntilServing('counter');
     expect(counts(db, runner)).toEqual(expectedCounts(await readLog(ws.store)));
     // The catalog's checkpoint is the position of the last event in the committed tables.
     const catalog = db.prepare("SELECT position, applied FROM projection_catalog WHERE name = 'counter'").safeIntegers(true).get() as { position: bigint; applied: bigint };
@@ -141,6 +143,7 @@ describe('projection runner on SQLite', () => {
     const { runner, db } = ws.open([flaky], { batchSize: 200 });
     runner.start();
     await runner.waitForPosition('counter', (await ws.store.headPosition())!);
+    await runner.waitUntilServing('counter');
     expect(counts(db, runner)).toEqual(expectedCounts(await readLog(ws.store)));
     expect((await runner.status('counter')).status).toBe('live');
   });
