@@ -56,6 +56,13 @@ export class PositionWaiters {
   }
 }
 
+/** The 503 detail of a read held by a build from nothing; `target` when the reader knows it. */
+export function buildingDetail(name: string, position: bigint | null, target?: bigint | null): string {
+  const reached = position === null ? 'no event yet' : `position ${position}`;
+  const of = target === undefined || target === null ? '' : ` of ${target}`;
+  return `the ${name} read model is being built from the event log (at ${reached}${of}) and answers no read until it is complete`;
+}
+
 /**
  * Readers waiting for a projection whose serving generation is being built from nothing: woken once it serves, or
  * refused with a 503 when their time is up or the build cannot go on (a halt, a stop).

@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import type { AppConfig } from '../config/app-config.js';
 import { ProblemError } from '../http/problem.js';
 import { startWorker } from '../threads/start-worker.js';
-import { BuildWaiters, notReady, PositionWaiters } from './position-waiters.js';
+import { BuildWaiters, buildingDetail, notReady, PositionWaiters } from './position-waiters.js';
 import { tableSet } from './projection-catalog.js';
 import type { ProjectionStatus } from './projection-status.js';
 import { type ProjectionState, SharedPositions, type ToHost, type ToThread } from './projection-thread.protocol.js';
@@ -148,10 +148,7 @@ export class ProjectionHost implements ProjectionControl {
     if (this.suspended !== null) return Promise.reject(notReady(`the ${name} projection is stopped: ${this.suspended}`));
     if (this.downSince !== null) return Promise.reject(notReady(`the projections are restarting (${this.downSince})`));
     const i = this.slot(name);
-    return this.buildWaiters[i]!.wait(timeoutMs, () => {
-      const position = this.positions.applied(i);
-      return `the ${name} read model is being built from the event log (at ${position === null ? 'no event yet' : `position ${position}`}) and does not answer reads until it is complete`;
-    });
+    return this.buildWaiters[i]!.wait(timeoutMs, () => buildingDetail(name, this.positions.applied(i)));
   }
 
   waitForPosition(name: string, position: bigint, timeoutMs = 5000): Promise<void> {

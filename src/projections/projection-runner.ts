@@ -6,7 +6,7 @@ import { LiveFeed, type LiveSlot } from './live-feed.js';
 import { ProjectionCatalog, tableSet } from './projection-catalog.js';
 import { type Lag, LagMeter } from './projection-lag.js';
 import { RebuildJob } from './projection-rebuild.js';
-import { BuildWaiters, notReady, PositionWaiters } from './position-waiters.js';
+import { BuildWaiters, buildingDetail, notReady, PositionWaiters } from './position-waiters.js';
 import { type ProjectionStatus, toProjectionStatus } from './projection-status.js';
 import type { Projection, ProjectionControl, ProjectionWriter, TableSet } from './projection.js';
 
@@ -378,10 +378,4 @@ export class ProjectionRunner implements ProjectionControl {
     if (!slot) throw new Error(`no projection is named ${name}`);
     return slot;
   }
-}
-
-function buildingDetail(name: string, position: bigint | null, target: bigint | null | undefined): string {
-  const reached = position === null ? 'no event yet' : `position ${position}`;
-  const of = target === undefined || target === null ? '' : ` of ${target}`;
-  return `the ${name} read model is being built from the event log (at ${reached}${of}) and does not answer reads until it is complete`;
 }

@@ -19,13 +19,15 @@ export interface Projection {
   /** Bump when the tables' shape or the meaning of `apply` changes: a projection whose version differs is rebuilt. */
   readonly version: number;
   /**
-   * Creates the tables of one generation, with only the keys `apply` itself relies on. A rebuild bulk-loads these
-   * and builds `indexes` once at the end: one sorted build is far cheaper than keeping an index row by row.
+   * Creates the tables of one generation, with only the keys `apply` itself relies on. A rebuild, and a build from
+   * nothing, load these bare and build `indexes` once at the end: one sorted build is far cheaper than keeping an
+   * index row by row.
    */
   createTables(db: Database, tables: TableSet): void;
   /**
    * The `CREATE INDEX IF NOT EXISTS` statements of the secondary indexes the queries need, one index each: a
-   * rebuild runs them one at a time, giving the event loop a turn between, and a resumed rebuild may run them again.
+   * rebuild (or a build from nothing) runs them one at a time, giving the event loop a turn between, and may run them
+   * again after an interruption.
    */
   indexes(tables: TableSet): readonly string[];
   /**

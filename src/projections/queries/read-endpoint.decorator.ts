@@ -24,7 +24,8 @@ type ApiResponseOptions = Parameters<typeof ApiResponse>[0];
 
 const READ_CHECKS =
   'Checks run in this order: authentication (401), role (403), parameters (400 VALIDATION_FAILED; unknown parameters are ' +
-  'refused), minPosition (503 READ_MODEL_NOT_READY after 5 s, with Retry-After), then programme and team (404).';
+  'refused), the read model being built from nothing and minPosition (503 READ_MODEL_NOT_READY after 5 s for both, with ' +
+  'Retry-After), then programme and team (404).';
 
 /** `GET` of one read: route, roles and its whole OpenAPI description, errors included. */
 export function ReadEndpoint(route: ReadRoute): MethodDecorator {
