@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { RecordedEvent } from '../../event-store/event-store.port.js';
 import type { JsonObject } from '../../event-store/json.js';
 import { type AuditMetadata, auditMetadataOf, programRecordOf, teamsNamedBy } from '../common/program-event.js';
+import { IsoTimes } from '../common/iso-times.js';
 import type { Projection, ProjectionWriter, TableSet } from '../projection.js';
 
 export const AUDIT = 'audit';
@@ -133,6 +134,7 @@ class AuditWriter implements ProjectionWriter {
   private readonly insertEvent: Statement<Row>;
   private readonly insertTeam: Statement<[string, bigint, string]>;
   private readonly lastRecordedMax: Statement<[], string>;
+  private readonly times = new IsoTimes();
   /** The latest recorded time so far; undefined until read from the table (again after a rollback). */
   private recordedMax: string | null | undefined;
 
@@ -149,7 +151,7 @@ class AuditWriter implements ProjectionWriter {
   apply(event: RecordedEvent): void {
     const record = programRecordOf(event);
     if (record === null) return;
-    const m = auditMetadataOf(event);
+    const m = auditMetadataOf(event, this.times);
     if (this.recordedMax === undefined) this.recordedMax = this.lastRecordedMax.get() ?? null;
     const regressed = this.recordedMax !== null && m.recordedAt < this.recordedMax;
     if (!regressed) this.recordedMax = m.recordedAt;

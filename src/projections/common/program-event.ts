@@ -2,6 +2,7 @@ import type { RecordedEvent } from '../../event-store/event-store.port.js';
 import type { JsonObject, JsonValue } from '../../event-store/json.js';
 import type { ProgramEvent, ProgramEventType } from '../../program/program.events.js';
 import { programIdOfStream } from '../../program/program.stream.js';
+import type { IsoTimes } from './iso-times.js';
 
 /** A `Record` so that a new event type that is missing here fails to compile. */
 const KNOWN_TYPES: Record<ProgramEventType, true> = {
@@ -105,7 +106,8 @@ export interface AuditMetadata {
   recordedAt: string;
 }
 
-export function auditMetadataOf(recorded: RecordedEvent): AuditMetadata {
+/** `times` formats `recordedAt`: the writer's own, so that consecutive events share the work (see `IsoTimes`). */
+export function auditMetadataOf(recorded: RecordedEvent, times: IsoTimes): AuditMetadata {
   const m = recorded.metadata;
   const actor = isObject(m.actor) ? m.actor : {};
   return {
@@ -117,7 +119,7 @@ export function auditMetadataOf(recorded: RecordedEvent): AuditMetadata {
     causationId: text(m.causationId),
     idempotencyKey: text(m.idempotencyKey),
     occurredAt: text(m.occurredAt),
-    recordedAt: recorded.recordedAt.toISOString(),
+    recordedAt: times.format(recorded.recordedAt),
   };
 }
 

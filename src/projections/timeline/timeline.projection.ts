@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { RecordedEvent } from '../../event-store/event-store.port.js';
 import type { JsonObject } from '../../event-store/json.js';
 import { type AuditActor, auditMetadataOf, programRecordOf, teamsNamedBy } from '../common/program-event.js';
+import { IsoTimes } from '../common/iso-times.js';
 import type { Projection, ProjectionWriter, TableSet } from '../projection.js';
 
 export const TIMELINE = 'timeline';
@@ -72,6 +73,7 @@ export const timelineProjection: Projection = {
 };
 
 class TimelineWriter implements ProjectionWriter {
+  private readonly times = new IsoTimes();
   private readonly insertProgram: Statement<[string]>;
   private readonly insertEntry: Statement<
     [string, string, bigint, string, string | null, string, string | null, string | null, string | null, string]
@@ -91,7 +93,7 @@ class TimelineWriter implements ProjectionWriter {
     if (record.event.type === 'ProgramLaunched') this.insertProgram.run(record.programId);
     const teams = teamsNamedBy(record.event);
     if (teams.length === 0) return;
-    const { actor, reason, occurredAt, recordedAt } = auditMetadataOf(event);
+    const { actor, reason, occurredAt, recordedAt } = auditMetadataOf(event, this.times);
     const data = JSON.stringify(event.data);
     for (const teamId of teams) {
       this.insertEntry.run(record.programId, teamId, event.position, event.type, occurredAt, recordedAt, actor.id, actor.role, reason, data);
