@@ -110,7 +110,7 @@ export class ProjectionHost implements ProjectionControl {
       await exited;
       clearTimeout(timer);
     }
-    for (const waiters of [...this.waiters, ...this.buildWaiters]) waiters.refuseAll('the read models are shutting down');
+    for (let i = 0; i < this.names.length; i++) this.refuseWaiting(i, 'the read models are shutting down');
   }
 
   /**
@@ -121,10 +121,7 @@ export class ProjectionHost implements ProjectionControl {
     if (this.suspension) return this.suspension;
     this.suspended = reason;
     this.downSince = reason;
-    for (const [i, name] of this.names.entries()) {
-      this.waiters[i]!.refuseAll(`the ${name} projection is stopped: ${reason}`);
-      this.buildWaiters[i]!.refuseAll(`the ${name} projection is stopped: ${reason}`);
-    }
+    for (const [i, name] of this.names.entries()) this.refuseWaiting(i, `the ${name} projection is stopped: ${reason}`);
     this.suspension = this.stop();
     return this.suspension;
   }
@@ -251,10 +248,8 @@ export class ProjectionHost implements ProjectionControl {
         const { state } = message;
         this.states.set(state.name, state);
         const i = this.slot(state.name);
-        if (state.halted) {
-          this.waiters[i]!.refuseAll(`the ${state.name} projection is halted at a refused event`);
-          this.buildWaiters[i]!.refuseAll(`the ${state.name} projection is halted at a refused event`);
-        } else this.wake(i);
+        if (state.halted) this.refuseWaiting(i, `the ${state.name} projection is halted at a refused event`);
+        else this.wake(i);
         if (!state.building) this.buildWaiters[i]!.served();
         return;
       }
@@ -284,10 +279,7 @@ export class ProjectionHost implements ProjectionControl {
     this.pending.clear();
     if (this.stopping) return;
     this.downSince = `its thread exited with code ${code} at ${new Date().toISOString()}`;
-    for (const [i, name] of this.names.entries()) {
-      this.waiters[i]!.refuseAll(`the ${name} projection is restarting`);
-      this.buildWaiters[i]!.refuseAll(`the ${name} projection is restarting`);
-    }
+    for (const [i, name] of this.names.entries()) this.refuseWaiting(i, `the ${name} projection is restarting`);
     this.logger.error(`the projections' thread exited with code ${code}; starting it again in ${this.restartDelay} ms`);
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
@@ -331,6 +323,12 @@ export class ProjectionHost implements ProjectionControl {
    * for. The thread may commit past that between the look and the publication (and then sees nothing to tell), so
    * look again until the publication stands.
    */
+  /** Refuses every read waiting on projection `i`, for a position or for its build, with a 503 saying why. */
+  private refuseWaiting(i: number, detail: string): void {
+    this.waiters[i]!.refuseAll(detail);
+    this.buildWaiters[i]!.refuseAll(detail);
+  }
+
   private wake(i: number): void {
     for (;;) {
       const applied = this.positions.applied(i);

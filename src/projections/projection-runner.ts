@@ -301,7 +301,6 @@ export class ProjectionRunner implements ProjectionControl {
         if (this.stopping || slot.build !== build || slot.tables !== tables) return;
         this.db.exec(sql);
       }
-      if (this.stopping || slot.build !== build || slot.tables !== tables) return;
       this.catalog.markBuilt(name);
       this.logger.log(`${name}: built the indexes of generation ${slot.entry.generation} in ${Date.now() - started} ms`);
     } catch (error) {

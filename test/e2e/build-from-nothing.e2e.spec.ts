@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, it } from '@jest/globals';
-import { describe } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { eventMetadata } from '../../src/command-handling/event-metadata.js';
 import type { JsonObject } from '../../src/event-store/json.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
