@@ -10,7 +10,7 @@ import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.j
 import type { ProgramCommand } from '../src/program/program.commands.js';
 import { decide } from '../src/program/program.decide.js';
 import { evolve, initialState, type ProgramState } from '../src/program/program.state.js';
-import { PROJECTIONS } from '../src/projections/projections.registry.js';
+import { PROJECTION_NAMES } from '../src/projections/projections.registry.js';
 import { tempDir } from '../test/support/temp-dir.js';
 import { formatRate, printTable } from './measure.js';
 import { projectionsCaughtUp } from './decision-load.js';
@@ -79,7 +79,7 @@ export async function runProjectionsBenchmark(args: string[]): Promise<void> {
     const seeded = await seedOnce(data.path, options);
     if (options.rebuild) {
       const rebuilds: Array<Record<string, string | number>> = [];
-      for (const { name } of PROJECTIONS) rebuilds.push(await timeRebuild(data.path, name));
+      for (const name of PROJECTION_NAMES) rebuilds.push(await timeRebuild(data.path, name));
       printTable(`full rebuild through \`cli rebuild <name> --offline\`: ${formatRate(seeded.events)} events, ${options.programmes} programmes (target ≥ 100,000 events/s)`, rebuilds);
     }
     if (!options.lag) return;
@@ -262,7 +262,7 @@ async function measureLag(dataDir: string, options: Options): Promise<Array<Reco
     // Read models behind the log (none yet, with `--no-rebuild` on a fresh folder) are caught up first, untimed.
     await projectionsCaughtUp(server.baseUrl);
     const programmes = await openProgrammes(pool, 20);
-    const names = PROJECTIONS.map((p) => p.name).filter((name) => READS[name]);
+    const names = PROJECTION_NAMES.filter((name) => READS[name]);
     const lags = new Map<string, number[]>(names.map((name) => [name, []]));
     let refused = 0;
     let sent = 0;

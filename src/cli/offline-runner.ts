@@ -1,7 +1,7 @@
 import { loadConfig } from '../config/app-config.js';
 import { createEventStore } from '../event-store/event-store.module.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
-import { PROJECTIONS } from '../projections/projections.registry.js';
+import { projections } from '../projections/projections.registry.js';
 import { openReadModelDb, readModelPath } from '../projections/read-model-db.js';
 import { ReadModelLease } from '../projections/read-model-lease.js';
 
@@ -25,7 +25,7 @@ export async function withOfflineRunner<T>(work: (runner: ProjectionRunner) => P
     await store.close();
     throw error;
   }
-  const runner = new ProjectionRunner(db, store, PROJECTIONS, {
+  const runner = new ProjectionRunner(db, store, projections({ snapshotEvery: config.snapshotEvery }), {
     // No HTTP to keep answering here. Measured: a chunk of 2,000 events stays in V8's young generation, so the audit
     // and the timeline spend a third as long collecting garbage as with 20,000, and peak memory (a chunk's events are
     // held until it commits) is ~60 MiB less; the standings write each changed document once per chunk, and 20,000

@@ -7,7 +7,8 @@ import { ProblemError } from '../http/problem.js';
 import type { DecisionContext, DecisionOutcome } from './decide-on-program.command.js';
 import { eventMetadata } from './event-metadata.js';
 import { KeyedMutex } from './keyed-mutex.js';
-import { StreamStateCache, type StreamSnapshot } from './stream-state-cache.js';
+import type { SnapshotStore } from './snapshot-store.js';
+import { type IdempotentOutcome, StreamStateCache, type StreamSnapshot } from './stream-state-cache.js';
 
 /** A decider as the loop needs it: pure functions over plain events. */
 export interface Decider<Command, Event extends { type: string; data: JsonObject }, State> {
@@ -16,6 +17,27 @@ export interface Decider<Command, Event extends { type: string; data: JsonObject
   /** The checks that come before `If-Match` (API.md's order): existence, conclusion. */
   precheck(command: Command, state: State): void;
   decide(command: Command, state: State): Event[];
+  /** How heavy a state is to hold in memory, in the unit of `CommandLoopOptions.cacheWeight` (a programme: its teams). */
+  weigh?(state: State): number;
+  /** How a state is saved and read back; a decider without it is never snapshotted. */
+  snapshots?: SnapshotCodec<State>;
+}
+
+export interface SnapshotCodec<State> {
+  /** The version of the snapshot's shape and of the fold: snapshots of another version are ignored. */
+  version: number;
+  /** The state as text, or null when there is nothing worth saving. */
+  write(state: State): string | null;
+  read(text: string): State;
+}
+
+export interface CommandLoopOptions {
+  /** The total weight (see `Decider.weigh`) of the folded states kept in memory. Default 200,000. */
+  cacheWeight?: number;
+  /** Snapshots of folded states, saved every `every` events of a stream. */
+  snapshots?: { store: SnapshotStore; every: number };
+  /** Where a snapshot that could not be read or saved is reported: the decisions go on without it. */
+  warn?: (message: string) => void;
 }
 
 type Decision<Event> = { replay: DecisionOutcome } | { events: Event[] };
@@ -49,20 +71,25 @@ export function uuidv5(name: string): string {
  *   can still come from another process on the same store, and is then absorbed by re-reading and re-deciding.
  * - The folded state is cached per stream with its revision; a decision is taken on it without a read, and the
  *   append's expected revision holds it there (a conflict reads only the events the cache has not seen).
+ * - Every `every` events a stream's state is saved as a snapshot, with the idempotency keys of the events it covers;
+ *   a stream not in the cache is folded on from its snapshot, so a cold start reads at most `every` events of it.
  * - Idempotency keys live in the stream's own event metadata: a replay answers the first outcome again.
  * - Event ids derive from the command id, so an append retried after a lost answer is idempotent in the store.
  */
 export class CommandLoop<Command, Event extends { type: string; data: JsonObject }, State> {
   private readonly cache: StreamStateCache<State>;
   private readonly mutex = new KeyedMutex();
+  /** Streams whose snapshot is due and will be saved once the decision that made it due has been answered. */
+  private readonly snapshotsDue = new Set<string>();
 
   constructor(
     private readonly store: EventStore,
     private readonly decider: Decider<Command, Event, State>,
     private readonly clock: Clock,
-    cacheSize = 10_000,
+    private readonly options: CommandLoopOptions = {},
   ) {
-    this.cache = new StreamStateCache(cacheSize);
+    const weigh = decider.weigh;
+    this.cache = new StreamStateCache(options.cacheWeight ?? 200_000, (snapshot) => (weigh ? weigh(snapshot.state) : 1) + snapshot.keys.held.size);
   }
 
   handle(streamId: string, programId: string, command: Command, context: DecisionContext): Promise<DecisionOutcome> {
@@ -85,11 +112,11 @@ export class CommandLoop<Command, Event extends { type: string; data: JsonObject
       let snapshot = cached ?? (await this.catchUp(streamId));
       let decision: Decision<Event>;
       try {
-        decision = this.decideOn(snapshot, command, context, programId);
+        decision = this.decideOn(snapshot, streamId, command, context, programId);
       } catch (refusal) {
         if (!cached) throw refusal;
         snapshot = await this.catchUp(streamId);
-        decision = this.decideOn(snapshot, command, context, programId);
+        decision = this.decideOn(snapshot, streamId, command, context, programId);
       }
       if ('replay' in decision) return decision.replay;
       const events: NewEvent[] = decision.events.map((event, index) => ({
@@ -100,8 +127,7 @@ export class CommandLoop<Command, Event extends { type: string; data: JsonObject
       }));
       try {
         const result = await this.appendSurvivingOutages(streamId, events, snapshot.revision < 0 ? 'no-stream' : snapshot.revision);
-        const next = this.fold(snapshot, result.events);
-        this.cache.set(streamId, next);
+        this.remember(streamId, this.fold(snapshot, result.events));
         // The store found these very events recorded already: another process took this keyed request first.
         return outcome(programId, result.events, result.alreadyRecorded === true);
       } catch (error) {
@@ -130,15 +156,69 @@ export class CommandLoop<Command, Event extends { type: string; data: JsonObject
     }
   }
 
-  /** The cached state of the stream brought up to date with the events appended since. */
+  /** The cached state of the stream (else its snapshot, else nothing) brought up to date with the events appended since. */
   private async catchUp(streamId: string): Promise<StreamSnapshot<State>> {
-    const cached = this.cache.get(streamId) ?? { revision: -1, state: this.decider.initialState, keys: new Map() };
+    const cached = this.cache.get(streamId) ?? (await this.restore(streamId));
     const newer: RecordedEvent[] = [];
     for await (const event of this.store.readStream(streamId, { fromRevision: cached.revision + 1 })) newer.push(event);
-    if (newer.length === 0) return cached;
-    const snapshot = this.fold(cached, newer);
+    return this.remember(streamId, newer.length === 0 ? cached : this.fold(cached, newer));
+  }
+
+  /** The stream's latest snapshot, if it still matches the stream; else the stream before its first event. */
+  private async restore(streamId: string): Promise<StreamSnapshot<State>> {
+    const empty: StreamSnapshot<State> = { revision: -1, eventId: null, state: this.decider.initialState, keys: { held: new Map(), savedUpTo: -1 } };
+    const codec = this.decider.snapshots;
+    const snapshots = this.options.snapshots?.store;
+    if (!codec || !snapshots) return empty;
+    try {
+      const stored = snapshots.load(streamId, codec.version);
+      if (!stored) return empty;
+      // Taken of this stream only if the event it was taken at is still there: not of a store since replaced.
+      let atSnapshot: RecordedEvent | undefined;
+      for await (const event of this.store.readStream(streamId, { fromRevision: stored.revision, maxCount: 1 })) atSnapshot = event;
+      if (atSnapshot?.eventId !== stored.eventId) {
+        this.options.warn?.(`The snapshot of ${streamId} at revision ${stored.revision} does not match the stream; it is dropped and the stream folded from its start.`);
+        snapshots.forget(streamId);
+        return empty;
+      }
+      const state = codec.read(stored.state);
+      return { revision: stored.revision, eventId: stored.eventId, state, keys: { held: new Map(), savedUpTo: stored.revision } };
+    } catch (error) {
+      if (error instanceof EventStoreUnavailableError) throw error;
+      this.options.warn?.(`The snapshot of ${streamId} could not be read (${(error as Error).message}); the stream is folded from its start.`);
+      return empty;
+    }
+  }
+
+  /** Caches the folded stream, and has its snapshot saved when `every` events have been folded since the last one. */
+  private remember(streamId: string, snapshot: StreamSnapshot<State>): StreamSnapshot<State> {
     this.cache.set(streamId, snapshot);
+    const every = this.options.snapshots?.every;
+    if (every !== undefined && this.decider.snapshots && snapshot.revision - snapshot.keys.savedUpTo >= every && !this.snapshotsDue.has(streamId)) {
+      this.snapshotsDue.add(streamId);
+      // The state is persistent: taken now, it is written once the decision that made it due has been answered.
+      setImmediate(() => this.saveSnapshot(streamId, snapshot));
+    }
     return snapshot;
+  }
+
+  private saveSnapshot(streamId: string, snapshot: StreamSnapshot<State>): void {
+    this.snapshotsDue.delete(streamId);
+    const codec = this.decider.snapshots!;
+    const { store } = this.options.snapshots!;
+    if (snapshot.eventId === null) return;
+    try {
+      const state = codec.write(snapshot.state);
+      if (state === null) return;
+      // The keys held are the stream's as they are now: with keys of later events too, which are the stream's as well.
+      store.save(streamId, codec.version, { revision: snapshot.revision, eventId: snapshot.eventId, state }, snapshot.keys.held);
+    } catch (error) {
+      this.options.warn?.(`The snapshot of ${streamId} at revision ${snapshot.revision} could not be saved (${(error as Error).message}).`);
+      return;
+    }
+    // Every key held is saved now, and need not be held any more.
+    snapshot.keys.held.clear();
+    snapshot.keys.savedUpTo = Math.max(snapshot.keys.savedUpTo, snapshot.revision);
   }
 
   private fold(snapshot: StreamSnapshot<State>, events: RecordedEvent[]): StreamSnapshot<State> {
@@ -150,17 +230,18 @@ export class CommandLoop<Command, Event extends { type: string; data: JsonObject
       state = this.decider.evolve(state, { type: event.type, data: event.data } as Event);
       const key = event.metadata['idempotencyKey'];
       if (typeof key !== 'string') continue;
-      const seen = snapshot.keys.get(key) ?? { fingerprint: String(event.metadata['requestFingerprint']), events: [] };
+      const seen = snapshot.keys.held.get(key) ?? { fingerprint: String(event.metadata['requestFingerprint']), events: [] };
       // A fold interrupted half-way is folded again from its last complete revision: never list an event twice.
       if ((seen.events.at(-1)?.revision ?? -1) < event.revision) seen.events.push({ type: event.type, revision: event.revision, position: event.position });
-      snapshot.keys.set(key, seen);
+      snapshot.keys.held.set(key, seen);
     }
-    return { revision: events[events.length - 1]!.revision, state, keys: snapshot.keys };
+    const last = events[events.length - 1]!;
+    return { revision: last.revision, eventId: last.eventId, state, keys: snapshot.keys };
   }
 
   /** The events the command decides on `snapshot`, or the first outcome again for a key seen before; throws a refusal. */
-  private decideOn(snapshot: StreamSnapshot<State>, command: Command, context: DecisionContext, programId: string): Decision<Event> {
-    const replay = this.replayOf(snapshot, context, programId);
+  private decideOn(snapshot: StreamSnapshot<State>, streamId: string, command: Command, context: DecisionContext, programId: string): Decision<Event> {
+    const replay = this.replayOf(snapshot, streamId, context, programId);
     if (replay) return { replay };
     this.decider.precheck(command, snapshot.state);
     if (context.ifMatchRevision !== undefined && context.ifMatchRevision !== snapshot.revision) {
@@ -169,11 +250,14 @@ export class CommandLoop<Command, Event extends { type: string; data: JsonObject
     return { events: this.decider.decide(command, snapshot.state) };
   }
 
-  private replayOf(snapshot: StreamSnapshot<State>, context: DecisionContext, programId: string): DecisionOutcome | null {
+  private replayOf(snapshot: StreamSnapshot<State>, streamId: string, context: DecisionContext, programId: string): DecisionOutcome | null {
     if (!context.idempotency) return null;
-    const seen = snapshot.keys.get(context.idempotency.key);
+    const { key, fingerprint } = context.idempotency;
+    // The keys of the events up to the last snapshot are saved with it, not held in memory.
+    const seen: IdempotentOutcome | null | undefined =
+      snapshot.keys.held.get(key) ?? (snapshot.keys.savedUpTo >= 0 ? this.options.snapshots?.store.findKey(streamId, key) : null);
     if (!seen) return null;
-    if (seen.fingerprint !== context.idempotency.fingerprint) {
+    if (seen.fingerprint !== fingerprint) {
       throw new ProblemError(409, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used before with another request; use a new key for a new decision.');
     }
     return outcome(programId, seen.events, true);

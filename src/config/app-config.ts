@@ -4,6 +4,8 @@ import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const PORT_MESSAGE = 'PORT must be a whole number from 0 to 65535';
+const SNAPSHOT_MESSAGE = 'SNAPSHOT_EVERY must be a whole number of events from 10 to 1000000';
+const CACHE_MESSAGE = 'STATE_CACHE_TEAMS must be a whole number from 1000 to 100000000';
 
 /** The environment variables Docket reads, validated once at start-up; nothing else reads `process.env`. */
 class Environment {
@@ -41,9 +43,30 @@ class Environment {
   @Min(1, { message: 'RATE_LIMIT_PER_MINUTE must be a whole number from 1 to 100000000' })
   @Max(100_000_000, { message: 'RATE_LIMIT_PER_MINUTE must be a whole number from 1 to 100000000' })
   RATE_LIMIT_PER_MINUTE!: number;
+
+  @Transform(({ value }) => (/^\d+$/.test(value) ? Number(value) : value))
+  @IsInt({ message: SNAPSHOT_MESSAGE })
+  @Min(10, { message: SNAPSHOT_MESSAGE })
+  @Max(1_000_000, { message: SNAPSHOT_MESSAGE })
+  SNAPSHOT_EVERY!: number;
+
+  @Transform(({ value }) => (/^\d+$/.test(value) ? Number(value) : value))
+  @IsInt({ message: CACHE_MESSAGE })
+  @Min(1000, { message: CACHE_MESSAGE })
+  @Max(100_000_000, { message: CACHE_MESSAGE })
+  STATE_CACHE_TEAMS!: number;
 }
 
-const DEFAULTS = { PORT: '3000', HOST: '127.0.0.1', DATA_DIR: './data', SQLITE_DURABILITY: 'full', NODE_ENV: 'development', RATE_LIMIT_PER_MINUTE: '600000' };
+const DEFAULTS = {
+  PORT: '3000',
+  HOST: '127.0.0.1',
+  DATA_DIR: './data',
+  SQLITE_DURABILITY: 'full',
+  NODE_ENV: 'development',
+  RATE_LIMIT_PER_MINUTE: '600000',
+  SNAPSHOT_EVERY: '1000',
+  STATE_CACHE_TEAMS: '200000',
+};
 
 export interface AppConfig {
   port: number;
@@ -55,6 +78,13 @@ export interface AppConfig {
   /** The tokens file named by AUTH_TOKENS_FILE, or null to use the development tokens (refused in production). */
   authTokensFile: string | null;
   rateLimitPerMinute: number;
+  /**
+   * Every this many events of a programme, its folded state is snapshotted: the command side's (in
+   * `DATA_DIR/snapshots.sqlite`) and the standings' (in the read models, for time travel).
+   */
+  snapshotEvery: number;
+  /** How many teams, over all programmes, the command side keeps folded in memory (idempotency keys count as teams). */
+  stateCacheTeams: number;
 }
 
 export class ConfigError extends Error {
@@ -83,6 +113,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     nodeEnv: parsed.NODE_ENV,
     authTokensFile: parsed.AUTH_TOKENS_FILE ? resolve(parsed.AUTH_TOKENS_FILE) : null,
     rateLimitPerMinute: parsed.RATE_LIMIT_PER_MINUTE,
+    snapshotEvery: parsed.SNAPSHOT_EVERY,
+    stateCacheTeams: parsed.STATE_CACHE_TEAMS,
   };
 }
 

@@ -1,7 +1,7 @@
 import type { CloseApplications, SelectFinalist, SubmitApplication } from './program.commands.js';
 import { refuse } from './program.errors.js';
 import type { ApplicationsClosed, ApplicationSubmitted, FinalistSelected, ModelDeclaration } from './program.events.js';
-import { requireTeam, teamIdsWithStatus } from './program.guards.js';
+import { listed, requireTeam } from './program.guards.js';
 import type { Program } from './program.state.js';
 
 export function submitApplication(command: SubmitApplication, state: Program): ApplicationSubmitted[] {
@@ -51,9 +51,8 @@ export function selectFinalist(command: SelectFinalist, state: Program): Finalis
   if (team.status !== 'applicant') {
     refuse('NOT_AN_APPLICANT', `Team "${team.teamId}" is ${team.status}; finalists are selected only from applicants.`);
   }
-  const inSlots = teamIdsWithStatus(state, 'finalist', 'winner');
-  if (inSlots.length >= state.finalistSlots) {
-    refuse('FINALIST_SLOTS_FULL', `All ${state.finalistSlots} finalist slots are taken (${inSlots.join(', ')}).`);
+  if (state.inSlots.size >= state.finalistSlots) {
+    refuse('FINALIST_SLOTS_FULL', `All ${state.finalistSlots} finalist slots are taken (${listed(state.inSlots)}).`);
   }
   return [{ type: 'FinalistSelected', data: { teamId: team.teamId } }];
 }

@@ -8,7 +8,8 @@ import {
   requireOpen,
   requireRound,
   requireTeam,
-  teamIdsWithStatus,
+  finalistIds,
+  listed,
 } from './program.guards.js';
 import { rank, totalHundredths } from './program.ranking.js';
 import type { Program, Round } from './program.state.js';
@@ -19,7 +20,7 @@ export function openEvaluationRound(command: OpenEvaluationRound, state: Program
   refuseWhileWildcardOpen(state, 'opening a round');
   const next = state.rounds.length + 1;
   if (round !== next) refuse('ROUND_NUMBER_INVALID', `Rounds are numbered 1, 2, 3…; the next round is ${next}, not ${round}.`);
-  if (teamIdsWithStatus(state, 'finalist').length === 0) {
+  if (finalistIds(state).length === 0) {
     refuse('NO_FINALISTS', `Programme "${state.programId}" has no finalists; select finalists before opening a round.`);
   }
   return [
@@ -41,7 +42,7 @@ function scoreTarget(command: RecordScore | CorrectScore, state: Program): Score
   requireFinalist(team, 'scored');
   const entry = round.scorecard.find((c) => c.criterion === criterion);
   if (!entry) {
-    const criteria = round.scorecard.map((c) => c.criterion).join(', ');
+    const criteria = listed(round.scorecard.map((c) => c.criterion));
     refuse('UNKNOWN_CRITERION', `Round ${round.round} has no criterion "${criterion}"; its scorecard is: ${criteria}.`);
   }
   if (!(points >= 0 && points <= entry.maxPoints)) {
@@ -75,12 +76,15 @@ export function correctScore(command: CorrectScore, state: Program): ScoreCorrec
 export function closeEvaluationRound(command: CloseEvaluationRound, state: Program): EvaluationRoundClosed[] {
   const round = requireRound(state, command.data.round);
   requireOpen(round);
-  const finalists = teamIdsWithStatus(state, 'finalist');
+  const finalists = finalistIds(state);
   const missing = finalists.flatMap((teamId) => {
     const criteria = round.scorecard.filter(({ criterion }) => !round.scores.get(teamId)?.has(criterion)).map((c) => c.criterion);
     return criteria.length > 0 ? [`${teamId} (${criteria.join(', ')})`] : [];
   });
-  if (missing.length > 0) refuse('SCORES_MISSING', `Round ${round.round} cannot close; scores are missing for ${missing.join('; ')}.`);
+  if (missing.length > 0) {
+    const shown = missing.length > 20 ? `${missing.slice(0, 20).join('; ')} and ${missing.length - 20} more teams` : missing.join('; ');
+    refuse('SCORES_MISSING', `Round ${round.round} cannot close; scores are missing for ${shown}.`);
+  }
   const results = rank(finalists.map((teamId) => ({ teamId, hundredths: totalHundredths(round.scores.get(teamId)) })));
   return [{ type: 'EvaluationRoundClosed', data: { round: round.round, results } }];
 }

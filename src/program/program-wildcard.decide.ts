@@ -1,7 +1,7 @@
 import type { CloseWildcard, OpenWildcard, SubmitWildcardApplication } from './program.commands.js';
 import { refuse } from './program.errors.js';
 import type { WildcardApplicationSubmitted, WildcardClosed, WildcardOpened } from './program.events.js';
-import { refuseWhileRoundOpen, refuseWhileWildcardOpen, requireTeam } from './program.guards.js';
+import { listed, refuseWhileRoundOpen, refuseWhileWildcardOpen, requireTeam } from './program.guards.js';
 import type { Program, WildcardCall } from './program.state.js';
 
 export function openWildcard(command: OpenWildcard, state: Program): WildcardOpened[] {
@@ -35,7 +35,7 @@ export function closeWildcard(command: CloseWildcard, state: Program): WildcardC
   const call = requireOpenCall(state);
   for (const team of teams) {
     if (team.status !== 'wildcard-applicant') {
-      const applicants = call.applicants.length === 0 ? 'nobody applied' : `its applicants: ${call.applicants.join(', ')}`;
+      const applicants = call.applicants.size === 0 ? 'nobody applied' : `its applicants: ${listed(call.applicants)}`;
       refuse('NOT_A_WILDCARD_APPLICANT', `Team "${team.teamId}" did not apply to this wild-card call (${applicants}).`);
     }
   }

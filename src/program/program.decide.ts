@@ -5,6 +5,7 @@ import { closeWildcard, openWildcard, submitWildcardApplication } from './progra
 import { selectWinner } from './program-winners.decide.js';
 import type { LaunchProgram, ProgramCommand } from './program.commands.js';
 import { refuse } from './program.errors.js';
+import { listed } from './program.guards.js';
 import type { ProgramEvent, ProgramLaunched } from './program.events.js';
 import type { ProgramState } from './program.state.js';
 
@@ -20,7 +21,7 @@ export function checkProgramAcceptsCommands(command: ProgramCommand, state: Prog
   }
   if (!state.exists) refuse('PROGRAM_NOT_FOUND', `Programme "${programId}" has not been launched.`);
   if (state.phase === 'concluded') {
-    refuse('PROGRAM_CONCLUDED', `Programme "${programId}" concluded with winners ${state.winners.join(', ')}; it takes no further decisions.`);
+    refuse('PROGRAM_CONCLUDED', `Programme "${programId}" concluded with winners ${listed(state.winners)}; it takes no further decisions.`);
   }
 }
 

@@ -8,8 +8,24 @@ export function isActive(status: TeamStatus): boolean {
   return status === 'applicant' || status === 'finalist';
 }
 
-export function teamIdsWithStatus(state: Program, ...statuses: TeamStatus[]): string[] {
-  return [...state.teams.values()].filter((team) => statuses.includes(team.status)).map((team) => team.teamId);
+/** The teams whose status is `finalist`, in the order they took their slot: found among the slots, not all teams. */
+export function finalistIds(state: Program): string[] {
+  const finalists: string[] = [];
+  for (const teamId of state.inSlots) if (state.teams.get(teamId)?.status === 'finalist') finalists.push(teamId);
+  return finalists;
+}
+
+/**
+ * A list of names for a refusal's message: all of them up to `max`, else the first `max` and how many more. A
+ * programme of thousands of teams must not answer a refusal with thousands of names.
+ */
+export function listed(names: Iterable<string>, max = 20): string {
+  const shown: string[] = [];
+  let count = 0;
+  for (const name of names) {
+    if (count++ < max) shown.push(name);
+  }
+  return count > max ? `${shown.join(', ')} and ${count - max} more` : shown.join(', ');
 }
 
 export function latestRound(state: Program): Round | undefined {
@@ -46,7 +62,7 @@ export function requireFinalist(team: Team, doing: string): void {
 
 export function requireKnownRule(state: Program, ruleId: string): void {
   if (!state.rules.has(ruleId)) {
-    const known = state.rules.size === 0 ? 'it has none yet' : `known rules: ${[...state.rules.keys()].join(', ')}`;
+    const known = state.rules.size === 0 ? 'it has none yet' : `known rules: ${listed(state.rules.keys())}`;
     refuse('UNKNOWN_RULE', `Programme "${state.programId}" has no rule "${ruleId}" (${known}); state the rule first.`);
   }
 }

@@ -1,8 +1,8 @@
+import { List, Map as ImmutableMap, OrderedSet } from 'immutable';
 import type {
   ComplianceVerdict,
   EliminationGrounds,
   EliminationStage,
-  ModelDeclaration,
   ProgramEvent,
   ProgramLaunched,
   RoundResult,
@@ -27,12 +27,12 @@ export interface Elimination {
   readonly round?: number;
 }
 
+/**
+ * What the decisions need to know of a team. What it declared in its application (names, members, model) is in the
+ * event and the read models; no rule looks at it, so the state, its cache and its snapshots do not carry it.
+ */
 export interface Team {
   readonly teamId: string;
-  readonly consortiumName: string;
-  readonly leadOrganization: string;
-  readonly members: readonly string[];
-  readonly modelDeclaration?: ModelDeclaration;
   readonly status: TeamStatus;
   /** The elimination that put the team out; null while it is in (also again after a wild-card admission). */
   readonly eliminated: Elimination | null;
@@ -45,7 +45,7 @@ export interface Round {
   readonly title: string;
   readonly scorecard: readonly ScorecardEntry[];
   /** Points as recorded (at most two decimals), by team id, then by criterion. */
-  readonly scores: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  readonly scores: ImmutableMap<string, ReadonlyMap<string, number>>;
   /** null while the round is open; the published ranking once it closed. */
   readonly results: readonly RoundResult[] | null;
 }
@@ -53,14 +53,22 @@ export interface Round {
 export interface WildcardCall {
   readonly slots: number;
   readonly closesAt: string;
-  readonly applicants: readonly string[];
+  /** In order of application to the call. */
+  readonly applicants: List<string>;
 }
 
 export interface NoProgram {
   readonly exists: false;
 }
 
-/** Maps, not records, because team ids, criteria and rule ids are user-chosen slugs (`constructor` is one). */
+/**
+ * The state every decision of a programme is taken against. An event changes it in O(log n) of the programme's size:
+ * the collections that grow with the programme are persistent maps and sets (`immutable`), which share all but the
+ * changed path with the state before, so the loop's cached state is never copied whole. No rule scans all teams:
+ * what the slot rules count is kept as the teams change (`inSlots`).
+ *
+ * Maps, not records, because team ids, criteria and rule ids are user-chosen slugs (`constructor` is one).
+ */
 export interface Program {
   readonly exists: true;
   readonly programId: string;
@@ -71,8 +79,13 @@ export interface Program {
   readonly phase: ProgramPhase;
   /** Rule text by rule id, in the order the rules were first stated. */
   readonly rules: ReadonlyMap<string, string>;
-  /** By team id, in order of application. */
-  readonly teams: ReadonlyMap<string, Team>;
+  /** Every team that applied, by team id. */
+  readonly teams: ImmutableMap<string, Team>;
+  /**
+   * The teams that hold a finalist slot (status `finalist` or `winner`), in the order they took it: a winner keeps the
+   * slot it took as a finalist. Never more than the finalist slots plus what wild-card calls admitted.
+   */
+  readonly inSlots: OrderedSet<string>;
   /** Rounds are numbered 1, 2, 3… so round n is at index n - 1. */
   readonly rounds: readonly Round[];
   /** The call that is open now, if any. */
@@ -86,22 +99,18 @@ export type ProgramState = NoProgram | Program;
 
 export const initialState: ProgramState = { exists: false };
 
+export function holdsFinalistSlot(status: TeamStatus): boolean {
+  return status === 'finalist' || status === 'winner';
+}
+
 export function evolve(state: ProgramState, event: ProgramEvent): ProgramState {
   if (event.type === 'ProgramLaunched') return launched(event.data);
   // Events of a programme that was never launched cannot come from decide; ignoring them keeps the fold total.
   if (!state.exists) return state;
   switch (event.type) {
     case 'ApplicationSubmitted': {
-      const { teamId, modelDeclaration, ...application } = event.data;
-      const team: Team = {
-        teamId,
-        ...application,
-        ...(modelDeclaration ? { modelDeclaration } : {}),
-        status: 'applicant',
-        eliminated: null,
-        findings: new Map(),
-      };
-      return { ...state, teams: new Map(state.teams).set(teamId, team) };
+      const team: Team = { teamId: event.data.teamId, status: 'applicant', eliminated: null, findings: new Map() };
+      return withTeams(state, [team]);
     }
     case 'ApplicationsClosed':
       return { ...state, phase: 'screening' };
@@ -109,14 +118,15 @@ export function evolve(state: ProgramState, event: ProgramEvent): ProgramState {
       return withTeam(state, event.data.teamId, (team) => ({ ...team, status: 'finalist' }));
     case 'EvaluationRoundOpened': {
       const { round, title, scorecard } = event.data;
-      return { ...state, phase: 'round-open', rounds: [...state.rounds, { round, title, scorecard, scores: new Map(), results: null }] };
+      return { ...state, phase: 'round-open', rounds: [...state.rounds, { round, title, scorecard, scores: ImmutableMap(), results: null }] };
     }
     case 'ScoreRecorded':
     case 'ScoreCorrected': {
       const { round, teamId, criterion, points } = event.data;
       return withRound(state, round, (r) => {
+        // A team's scores in a round are one per criterion of the scorecard (at most 20): copied, not shared.
         const teamScores = new Map(r.scores.get(teamId)).set(criterion, points);
-        return { ...r, scores: new Map(r.scores).set(teamId, teamScores) };
+        return { ...r, scores: r.scores.set(teamId, teamScores) };
       });
     }
     case 'EvaluationRoundClosed': {
@@ -138,12 +148,12 @@ export function evolve(state: ProgramState, event: ProgramEvent): ProgramState {
       return withTeam(state, event.data.teamId, (team) => ({ ...team, status: 'withdrawn' }));
     case 'WildcardOpened': {
       const { slots, closesAt } = event.data;
-      return { ...state, phase: 'wildcard-open', wildcard: { slots, closesAt, applicants: [] } };
+      return { ...state, phase: 'wildcard-open', wildcard: { slots, closesAt, applicants: List() } };
     }
     case 'WildcardApplicationSubmitted': {
       const { teamId } = event.data;
       const applied = withTeam(state, teamId, (team) => ({ ...team, status: 'wildcard-applicant' }));
-      return state.wildcard ? { ...applied, wildcard: { ...state.wildcard, applicants: [...state.wildcard.applicants, teamId] } } : applied;
+      return state.wildcard ? { ...applied, wildcard: { ...state.wildcard, applicants: state.wildcard.applicants.push(teamId) } } : applied;
     }
     case 'WildcardClosed':
       return wildcardClosed(state, event.data.admitted);
@@ -168,7 +178,8 @@ function launched(data: ProgramLaunched['data']): Program {
     ...program,
     phase: 'accepting-applications',
     rules: new Map(rules.map((rule) => [rule.ruleId, rule.text])),
-    teams: new Map(),
+    teams: ImmutableMap(),
+    inSlots: OrderedSet(),
     rounds: [],
     wildcard: null,
     hasEliminations: false,
@@ -178,22 +189,36 @@ function launched(data: ProgramLaunched['data']): Program {
 
 /** Applicants admitted by the call are finalists again; the others it turned down are out as before. */
 function wildcardClosed(state: Program, admitted: readonly string[]): Program {
-  const teams = new Map(state.teams);
+  const admit = new Set(admitted);
+  const changed: Team[] = [];
   for (const teamId of state.wildcard?.applicants ?? []) {
-    const team = teams.get(teamId);
+    const team = state.teams.get(teamId);
     if (!team) continue;
-    teams.set(
-      teamId,
-      admitted.includes(teamId) ? { ...team, status: 'finalist', eliminated: null } : { ...team, status: 'eliminated' },
-    );
+    changed.push(admit.has(teamId) ? { ...team, status: 'finalist', eliminated: null } : { ...team, status: 'eliminated' });
   }
   // A call opens only after applications closed and never during a round, so it was screening or between rounds.
-  return { ...state, teams, wildcard: null, phase: state.rounds.length > 0 ? 'between-rounds' : 'screening' };
+  return { ...withTeams(state, changed), wildcard: null, phase: state.rounds.length > 0 ? 'between-rounds' : 'screening' };
 }
 
 function withTeam(state: Program, teamId: string, change: (team: Team) => Team): Program {
   const team = state.teams.get(teamId);
-  return team ? { ...state, teams: new Map(state.teams).set(teamId, change(team)) } : state;
+  return team ? withTeams(state, [change(team)]) : state;
+}
+
+/** The state with these teams put in (new or replacing the team of the same id), and the slots they hold counted. */
+function withTeams(state: Program, changed: readonly Team[]): Program {
+  if (changed.length === 0) return state;
+  let teams = state.teams;
+  let inSlots = state.inSlots;
+  for (const team of changed) {
+    const before = teams.get(team.teamId);
+    teams = teams.set(team.teamId, team);
+    const held = before !== undefined && holdsFinalistSlot(before.status);
+    const holds = holdsFinalistSlot(team.status);
+    if (holds && !held) inSlots = inSlots.add(team.teamId);
+    if (held && !holds) inSlots = inSlots.delete(team.teamId);
+  }
+  return { ...state, teams, inSlots };
 }
 
 function withRound(state: Program, round: number, change: (round: Round) => Round): Program {

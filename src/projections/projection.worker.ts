@@ -4,7 +4,7 @@ import { ProblemError } from '../http/problem.js';
 import { messageOf } from './projection-batch.js';
 import { ProjectionRunner } from './projection-runner.js';
 import { type ProjectionState, type ProjectionThreadData, SharedPositions, type ToHost, type ToThread } from './projection-thread.protocol.js';
-import { PROJECTIONS } from './projections.registry.js';
+import { projections as allProjections } from './projections.registry.js';
 import { openReadModelDb, readModelPath } from './read-model-db.js';
 
 /**
@@ -14,8 +14,9 @@ import { openReadModelDb, readModelPath } from './read-model-db.js';
  */
 const port = parentPort!;
 const { config, names, positions: buffer } = workerData as ProjectionThreadData;
+const registered = allProjections({ snapshotEvery: config.snapshotEvery });
 const projections = names.map((name) => {
-  const projection = PROJECTIONS.find((candidate) => candidate.name === name);
+  const projection = registered.find((candidate) => candidate.name === name);
   if (!projection) throw new Error(`no projection is named ${name}`);
   return projection;
 });

@@ -4,7 +4,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import { ProjectionsAdminController } from './admin/projections-admin.controller.js';
 import { ProjectionHost } from './projection-host.js';
 import { PROJECTION_CONTROL, READ_MODEL_ACCESS } from './projection.js';
-import { PROJECTIONS } from './projections.registry.js';
+import { PROJECTION_NAMES } from './projections.registry.js';
 import { READ_MODEL_STORAGE, type ReadModelStorage, releaseReadModels } from './read-model-storage.module.js';
 
 /**
@@ -22,7 +22,7 @@ import { READ_MODEL_STORAGE, type ReadModelStorage, releaseReadModels } from './
       useFactory: async (config: AppConfig, storage: ReadModelStorage) => {
         const host = await ProjectionHost.open(
           config,
-          PROJECTIONS.map((projection) => projection.name),
+          PROJECTION_NAMES,
           new Logger('Projections'),
         );
         // Stopped before the lease goes, also when the application fails to start after this.

@@ -1,7 +1,13 @@
-import { auditProjection } from './audit/audit.projection.js';
+import { AUDIT, auditProjection } from './audit/audit.projection.js';
 import type { Projection } from './projection.js';
-import { standingsProjection } from './standings/standings.projection.js';
-import { timelineProjection } from './timeline/timeline.projection.js';
+import { STANDINGS, standingsProjection, type StandingsSettings } from './standings/standings.projection.js';
+import { TIMELINE, timelineProjection } from './timeline/timeline.projection.js';
 
-/** Every read model the runner feeds, by name: `standings` (also the programme list), `audit`, `timeline`. */
-export const PROJECTIONS: readonly Projection[] = [standingsProjection, auditProjection, timelineProjection];
+export type ProjectionSettings = StandingsSettings;
+
+/** Every read model the runner feeds: `standings` (also the programme list), `audit`, `timeline`. */
+export function projections(settings: ProjectionSettings): readonly Projection[] {
+  return [standingsProjection(settings), auditProjection, timelineProjection];
+}
+
+export const PROJECTION_NAMES: readonly string[] = [STANDINGS, AUDIT, TIMELINE];

@@ -68,6 +68,8 @@ function configWith(overrides: Partial<AppConfig>): AppConfig {
     host: '127.0.0.1',
     dataDir: files.path,
     eventStore: { kind: 'sqlite', durability: 'full' },
+    snapshotEvery: 1000,
+    stateCacheTeams: 200_000,
     nodeEnv: 'test',
     authTokensFile: TOKENS_FILE,
     rateLimitPerMinute: 600_000,

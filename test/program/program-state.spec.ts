@@ -1,4 +1,6 @@
 import type { Program, ProgramState } from '../../src/program/program.state.js';
+import { Map as ImmutableMap, OrderedSet } from 'immutable';
+import { programSnapshot } from '../../src/program/program.snapshot.js';
 import { evolve, initialState } from '../../src/program/program.state.js';
 import { stateAfter } from './decider-spec.js';
 import {
@@ -47,7 +49,8 @@ describe('evolve: the state the decisions are taken against', () => {
       winnerSlots: 1,
       phase: 'accepting-applications',
       rules: new Map([[INDEPENDENCE, INDEPENDENCE_TEXT]]),
-      teams: new Map(),
+      teams: ImmutableMap(),
+      inSlots: OrderedSet(),
       rounds: [],
       wildcard: null,
       hasEliminations: false,
@@ -68,14 +71,11 @@ describe('evolve: the state the decisions are taken against', () => {
     expect(programAfter(history).phase).toBe(phase);
   });
 
-  it('keeps teams in order of application with what they declared', () => {
+  it('keeps every team that applied, by id, with what the rules need of it (not what it declared)', () => {
     const state = programAfter(screening);
-    expect([...state.teams.keys()]).toEqual(['alpha', 'beta', 'gamma']);
+    expect([...state.teams.keys()].sort()).toEqual(['alpha', 'beta', 'gamma']);
     expect(state.teams.get('gamma')).toEqual({
       teamId: 'gamma',
-      consortiumName: 'gamma consortium',
-      leadOrganization: 'gamma inc',
-      members: ['gamma inc'],
       status: 'applicant',
       eliminated: null,
       findings: new Map(),
@@ -114,7 +114,7 @@ describe('evolve: the state the decisions are taken against', () => {
   it('makes an admitted wild-card applicant a finalist again, no longer eliminated', () => {
     const state = programAfter(wildcardOpen, [wildcardApplied('beta')]);
     expect(state.teams.get('beta')!.status).toBe('wildcard-applicant');
-    expect(state.wildcard!.applicants).toEqual(['beta']);
+    expect([...state.wildcard!.applicants]).toEqual(['beta']);
     const after = programAfter(wildcardOpen, [wildcardApplied('beta'), wildcardClosed(['beta'])]);
     expect(after.teams.get('beta')).toMatchObject({ status: 'finalist', eliminated: null });
     expect(after.wildcard).toBeNull();
@@ -144,13 +144,32 @@ describe('evolve: the state the decisions are taken against', () => {
     expect(state.teams.get('alpha')!.status).toBe('winner');
   });
 
+  it('counts the teams in finalist slots as they come and go, a winner keeping its slot, in the order they took it', () => {
+    const slots = (...history: Parameters<typeof stateAfter>[0][]) => [...programAfter(...history).inSlots];
+    expect(slots(screening)).toEqual([]);
+    expect(slots(withWinner)).toEqual(['alpha', 'beta']);
+    expect(slots(afterElimination)).toEqual(['alpha']);
+    expect(slots(wildcardOpen, [wildcardApplied('beta')])).toEqual(['alpha']);
+    expect(slots(wildcardOpen, [wildcardApplied('beta'), wildcardClosed(['beta'])])).toEqual(['alpha', 'beta']);
+    expect(slots(wildcardOpen, [wildcardApplied('beta'), wildcardClosed([])])).toEqual(['alpha']);
+  });
+
   it('never changes the state it is given', () => {
-    const history = [...roundOneScored, roundClosed(1, []), roundOpened(2), eliminated('beta', 2, 'ranking'), wildcardOpened()];
+    const history = [
+      ...roundOneScored,
+      found('alpha', 'violation'),
+      roundClosed(1, []),
+      roundOpened(2),
+      eliminated('beta', 2, 'ranking'),
+      wildcardOpened(),
+      wildcardApplied('beta'),
+      wildcardClosed(['beta']),
+    ];
     let state = initialState;
     for (const event of history) {
-      const before = structuredClone(state);
+      const before = state.exists ? programSnapshot(state) : null;
       const next = evolve(state, event);
-      expect(state).toEqual(before);
+      expect(state.exists ? programSnapshot(state) : null).toEqual(before);
       state = next;
     }
   });

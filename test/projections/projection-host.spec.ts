@@ -8,15 +8,15 @@ import { createEventStore } from '../../src/event-store/event-store.module.js';
 import type { JsonObject } from '../../src/event-store/json.js';
 import { ProjectionHost, type RestartTimings } from '../../src/projections/projection-host.js';
 import { readModelPath } from '../../src/projections/read-model-db.js';
-import { PROJECTIONS } from '../../src/projections/projections.registry.js';
+import { PROJECTION_NAMES } from '../../src/projections/projections.registry.js';
 import { releaseReadModels, takeReadModels } from '../../src/projections/read-model-storage.module.js';
-import { standingsTable } from '../../src/projections/standings/standings.projection.js';
+import { standingsTables } from '../../src/projections/standings/standings.projection.js';
 import type { EventStore } from '../../src/event-store/event-store.port.js';
 import { tempDir } from '../support/temp-dir.js';
 import { until } from '../support/until.js';
 import { launched } from './standings.fixtures.js';
 
-const NAMES = PROJECTIONS.map((projection) => projection.name);
+const NAMES = PROJECTION_NAMES;
 
 const metadata = (type: string) => eventMetadata({ actor: { id: 'kim.official', role: 'official' }, reason: 'test', correlationId: 'c' }, randomUUID(), new Date().toISOString(), type);
 
@@ -100,7 +100,7 @@ describe('ProjectionHost', () => {
         const position = await launch(store, programId);
         await host.waitForPosition('standings', position, 5000);
         const tables = host.tables('standings');
-        const row = storage.db.prepare(`SELECT revision FROM ${standingsTable(tables)} WHERE program_id = ?`).get(programId);
+        const row = storage.db.prepare(`SELECT revision FROM ${standingsTables(tables).programs} WHERE program_id = ?`).get(programId);
         expect({ programId, generation: tables.prefix, row }).toEqual({ programId, generation: tables.prefix, row: { revision: 0 } });
         if (tables.prefix !== generation) after++;
       }

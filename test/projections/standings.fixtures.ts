@@ -1,6 +1,8 @@
 import type { RecordedEvent } from '../../src/event-store/event-store.port.js';
 import type { JsonObject } from '../../src/event-store/json.js';
 import type { ProgramEvent } from '../../src/program/program.events.js';
+import { occurredAtMillis, programRecordOf } from '../../src/projections/common/program-event.js';
+import type { StandingsInput } from '../../src/projections/standings/standings.fold.js';
 
 /**
  * Recorded events for the projection specs of standings, audit and timeline: a programme's events with revisions
@@ -40,6 +42,17 @@ export class History {
     this.events.push(recorded);
     return recorded;
   }
+}
+
+/** What the standings fold takes of a recorded event of a programme. */
+export function inputOf(recorded: RecordedEvent): StandingsInput {
+  return {
+    event: programRecordOf(recorded)!.event,
+    revision: recorded.revision,
+    position: recorded.position,
+    recordedAt: recorded.recordedAt.getTime(),
+    occurredAt: occurredAtMillis(recorded),
+  };
 }
 
 export interface MetadataInput {

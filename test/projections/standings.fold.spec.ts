@@ -1,34 +1,54 @@
 import { describe, expect, it } from '@jest/globals';
 import type { RecordedEvent } from '../../src/event-store/event-store.port.js';
 import type { ProgramEvent } from '../../src/program/program.events.js';
-import { programRecordOf } from '../../src/projections/common/program-event.js';
-import type { StandingsState, TeamStanding } from '../../src/projections/standings/standings.document.js';
-import { evolveStandings, foldStandings, type StandingsInput } from '../../src/projections/standings/standings.fold.js';
-import { applied, History, launched, opened, scored } from './standings.fixtures.js';
+import type { StandingsDocument, TeamStanding } from '../../src/projections/standings/standings.document.js';
+import { ProgramStandings, standingsAfter } from '../../src/projections/standings/standings.fold.js';
+import { randomHistory, seededRandom } from '../support/random-history.js';
+import { evolveStandings, type StandingsState } from '../support/standings-oracle.js';
+import { applied, History, inputOf, launched, opened, scored } from './standings.fixtures.js';
 
 const P = 'sovereign-ai';
 
-function inputOf(recorded: RecordedEvent): StandingsInput {
-  return { event: programRecordOf(recorded)!.event, revision: recorded.revision, position: recorded.position };
-}
-
-/** Feeds events one at a time and keeps the standings after each, so every step can be asserted. */
+/**
+ * Feeds events one at a time and keeps the standings after each, so every step can be asserted. At every step the
+ * fold must agree with the oracle (the whole-document fold it replaced), must report every team whose standing
+ * changed, and must never change a standing it handed out before (they are frozen: a change in place throws).
+ */
 class Run {
   readonly history = new History();
-  state: StandingsState | null = null;
+  standings: ProgramStandings | null = null;
+  private oracle: StandingsState | null = null;
 
-  apply(event: ProgramEvent): StandingsState | null {
-    const recorded = this.history.add(P, event);
-    this.state = evolveStandings(deepFrozen(this.state), inputOf(recorded));
-    return this.state;
+  constructor(private readonly programId = P) {}
+
+  apply(event: ProgramEvent): ProgramStandings | null {
+    const recorded = this.history.add(this.programId, event);
+    const input = inputOf(recorded);
+    const before = new Map<string, string>();
+    for (const slot of this.standings?.teams() ?? []) {
+      deepFrozen(slot.team);
+      before.set(slot.team.teamId, JSON.stringify(slot.team));
+    }
+    const relaunch = input.event.type === 'ProgramLaunched';
+    const changed = new Set<string>();
+    if (relaunch || this.standings === null) this.standings = standingsAfter(this.standings, input);
+    else for (const slot of this.standings.apply(input)) changed.add(slot.team.teamId);
+    this.oracle = evolveStandings(this.oracle, input);
+    expect(this.standings?.document() ?? null).toEqual(this.oracle?.standings ?? null);
+    if (this.standings && !relaunch) {
+      for (const slot of this.standings.teams()) {
+        if (before.get(slot.team.teamId) !== JSON.stringify(slot.team)) expect({ reported: changed.has(slot.team.teamId), team: slot.team.teamId }).toEqual({ reported: true, team: slot.team.teamId });
+      }
+    }
+    return this.standings;
   }
 
-  get doc() {
-    return this.state!.standings;
+  get doc(): StandingsDocument {
+    return this.standings!.document();
   }
 
   team(teamId: string): TeamStanding {
-    return this.doc.teams.find((team) => team.teamId === teamId)!;
+    return this.standings!.slot(teamId)!.team;
   }
 
   get last(): RecordedEvent {
@@ -36,7 +56,7 @@ class Run {
   }
 }
 
-/** The fold must never change the state it is given: freezing it makes any change throw. */
+/** A standing handed out must never change: freezing it makes any change throw. */
 function deepFrozen<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
@@ -220,9 +240,45 @@ describe('standings fold', () => {
     expect(run.doc).toEqual({ ...before, revision: 1, position: run.last.position.toString() });
   });
 
-  it('folds a whole sequence to the same standings as one event at a time', () => {
+  it('agrees with the whole-document fold after every event of random histories, reporting every team it changed', () => {
+    let events = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const run = new Run(`random-${seed}`);
+      for (const event of randomHistory(`random-${seed}`, seededRandom(seed), 250)) run.apply(event);
+      events += run.history.events.length;
+    }
+    expect(events).toBeGreaterThan(2000);
+  });
+
+  it('restored from its snapshot, folds on as the standings it was taken of', () => {
     const run = new Run();
-    for (const event of [launched(P), applied('a'), applied('b'), { type: 'ApplicationsClosed', data: { applicantCount: 2 } } as ProgramEvent]) run.apply(event);
-    expect(foldStandings(run.history.events.map(inputOf))).toEqual(run.state);
+    const events = randomHistory(P, seededRandom(7), 300);
+    const half = Math.floor(events.length / 2);
+    for (const event of events.slice(0, half)) run.apply(event);
+    const { teams, ...header } = JSON.parse(JSON.stringify(run.standings!.snapshot())) as ReturnType<ProgramStandings['snapshot']>;
+    const restored = ProgramStandings.restored(header, teams);
+    expect(restored.document()).toEqual(run.doc);
+    expect(restored.slotUsage()).toEqual(run.standings!.slotUsage());
+    for (const event of events.slice(half)) {
+      run.apply(event);
+      restored.apply(inputOf(run.last));
+      expect(restored.document()).toEqual(run.doc);
+    }
+  });
+
+  it('tells an event recorded, or in effect, before one it folded already', () => {
+    const history = new History();
+    const at = (iso: string) => ({ occurredAt: iso, recordedAt: new Date(iso) });
+    const standings = ProgramStandings.launchedBy(inputOf(history.add(P, launched(P), at('2026-01-10T00:00:00Z'))))!;
+    const onTime = inputOf(history.add(P, applied('a'), at('2026-01-11T00:00:00Z')));
+    expect(standings.isLate(onTime)).toBe(false);
+    standings.apply(onTime);
+    const backdated = inputOf(history.add(P, applied('b'), { occurredAt: '2026-01-10T12:00:00Z', recordedAt: new Date('2026-01-12T00:00:00Z') }));
+    expect(standings.isLate(backdated)).toBe(true);
+    standings.apply(backdated);
+    const clockBack = inputOf(history.add(P, applied('c'), { occurredAt: '2026-01-13T00:00:00Z', recordedAt: new Date('2026-01-11T12:00:00Z') }));
+    expect(standings.isLate(clockBack)).toBe(true);
+    const sameInstant = inputOf(history.add(P, applied('d'), { occurredAt: '2026-01-11T00:00:00Z', recordedAt: new Date('2026-01-12T00:00:00Z') }));
+    expect(standings.isLate(sameInstant)).toBe(false);
   });
 });

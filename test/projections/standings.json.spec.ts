@@ -1,35 +1,33 @@
 import { describe, expect, it } from '@jest/globals';
-import { programRecordOf } from '../../src/projections/common/program-event.js';
-import type { StandingsDocument, StandingsState } from '../../src/projections/standings/standings.document.js';
-import { evolveStandings } from '../../src/projections/standings/standings.fold.js';
-import { standingsJson } from '../../src/projections/standings/standings.json.js';
-import { everyEventType, History } from './standings.fixtures.js';
+import { ProgramStandings, standingsAfter } from '../../src/projections/standings/standings.fold.js';
+import { standingsJson, teamStandingJson } from '../../src/projections/standings/standings.json.js';
+import { everyEventType, History, inputOf } from './standings.fixtures.js';
 
 describe('the standings document as JSON text', () => {
-  it('is JSON.stringify of the document after every event of a programme, reusing unchanged teams', () => {
+  it('is JSON.stringify of the document after every event of a programme, put together from its head and team texts', () => {
     const history = new History();
     const events = everyEventType(history, 'p"q\\ 국가');
-    let state: StandingsState | null = null;
-    let steps = 0;
+    let standings: ProgramStandings | null = null;
     for (const recorded of events) {
-      state = evolveStandings(state, { event: programRecordOf(recorded)!.event, revision: recorded.revision, position: recorded.position });
-      if (state === null) continue;
-      // Twice: the second call takes every team's text from the cache.
-      expect(standingsJson(state.standings)).toBe(JSON.stringify(state.standings));
-      expect(standingsJson(state.standings)).toBe(JSON.stringify(state.standings));
-      steps += 1;
+      standings = standingsAfter(standings, inputOf(recorded));
+      const document = standings!.document();
+      const texts = document.teams.map((team) => JSON.stringify(team));
+      expect(standingsJson(document, texts)).toBe(JSON.stringify(document));
+      // A page of it: the same, with the cursor last.
+      expect(standingsJson(document, texts.slice(0, 2), 'b')).toBe(JSON.stringify({ ...document, teams: document.teams.slice(0, 2), next: 'b' }));
+      expect(standingsJson(document, [], null)).toBe(JSON.stringify({ ...document, teams: [], next: null }));
     }
-    expect(steps).toBe(events.length);
-    expect(state!.standings.teams.length).toBeGreaterThan(3);
+    expect(standings!.teamCount).toBeGreaterThan(3);
   });
 
-  it('is JSON.stringify of a document read back from its text', () => {
+  it("is, for one team, its entry between the programme's id and the programme's revision and position", () => {
     const history = new History();
-    let state: StandingsState | null = null;
-    for (const recorded of everyEventType(history, 'p')) {
-      state = evolveStandings(state, { event: programRecordOf(recorded)!.event, revision: recorded.revision, position: recorded.position });
+    let standings: ProgramStandings | null = null;
+    for (const recorded of everyEventType(history, 'p')) standings = standingsAfter(standings, inputOf(recorded));
+    for (const slot of standings!.teams()) {
+      const { revision, position } = standings!.header;
+      const text = teamStandingJson('p', JSON.stringify(slot.team), revision, position);
+      expect(text).toBe(JSON.stringify({ programId: 'p', ...slot.team, revision, position }));
     }
-    const reread = JSON.parse(JSON.stringify(state!.standings)) as StandingsDocument;
-    expect(standingsJson(reread)).toBe(JSON.stringify(state!.standings));
   });
 });

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** Response schemas of the reads, for OpenAPI only: the controllers answer with plain JSON of these shapes. */
 
@@ -59,6 +59,19 @@ export class StandingsDto {
   @ApiProperty({ type: SlotsDto }) slots!: SlotsDto;
   @ApiProperty({ type: [TeamStandingDto], description: 'In order of application.' }) teams!: TeamStandingDto[];
   @ApiProperty({ type: [String], description: 'In order of selection.' }) winners!: string[];
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'Only with `limit` or `after`: the team id to pass as `after` for the next page; null on the last page.',
+    example: 'upstage',
+  })
+  next?: string | null;
+}
+
+export class ProgramTeamStandingDto extends TeamStandingDto {
+  @ApiProperty({ example: 'sovereign-ai-2025' }) programId!: string;
+  @ApiProperty({ type: 'integer', description: "Revision of the programme's last event this standing reflects." }) revision!: number;
+  @ApiProperty({ ...POSITION, description: 'Position of that event.' }) position!: string;
 }
 
 export class ActorDto {

@@ -4,6 +4,7 @@ import { IsIn, IsInt, IsOptional, IsString, Max, Min, ValidateBy, type Validatio
 import { SlugField } from '../../decisions/decision-field.decorators.js';
 import { CharacterLength, IsRfc3339, isRfc3339WithOffset, SafeText } from '../../decisions/decision-field.validators.js';
 import { ProgramParams } from '../../decisions/decision-params.dto.js';
+import type { TeamStatus } from '../../program/program.state.js';
 import { isProgramEventType, PROGRAM_EVENT_TYPES } from '../common/program-event.js';
 
 /**
@@ -62,7 +63,7 @@ export class ReadQuery {
   minPosition?: string;
 }
 
-export class StandingsQuery extends ReadQuery {
+export class TimeTravelQuery extends ReadQuery {
   @IsOptional()
   @IsString()
   @IsPositionOrTime()
@@ -90,6 +91,47 @@ export class StandingsQuery extends ReadQuery {
 
 /** Only canonical decimal digits become a number, so `1e2` or ` 10` are refused instead of meaning 100 or 10. */
 const toInteger = ({ value }: { value: unknown }) => (typeof value === 'string' && /^(0|[1-9][0-9]{0,8})$/.test(value) ? Number(value) : value);
+
+export const TEAM_STATUSES = ['applicant', 'finalist', 'eliminated', 'withdrawn', 'wildcard-applicant', 'winner'] as const satisfies readonly TeamStatus[];
+
+function IsStatusList(): PropertyDecorator {
+  return ValidateBy({
+    name: 'statusList',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && value.split(',').every((status) => (TEAM_STATUSES as readonly string[]).includes(status)),
+      defaultMessage: (args?: ValidationArguments) => `${args?.property} must be a comma-separated list of team statuses: ${TEAM_STATUSES.join(', ')}`,
+    },
+  });
+}
+
+/** The standings, whole or a page of their teams, now or at a past point. */
+export class StandingsQuery extends TimeTravelQuery {
+  @IsOptional()
+  @IsString()
+  @IsStatusList()
+  @ApiPropertyOptional({ description: 'Only the teams with one of these statuses (comma-separated).', example: 'finalist,winner' })
+  status?: string;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt({ message: '$property must be an integer' })
+  @Min(1)
+  @Max(1000)
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 1000,
+    description: 'Teams per page, in order of application; the answer then carries `next`. Without it, every team (of the statuses asked for).',
+  })
+  limit?: number;
+
+  @SlugField(2, 64, {
+    optional: true,
+    description: "Cursor: the teams after this one in order of application (the previous page's `next`); 404 TEAM_NOT_FOUND for a team the programme does not have.",
+    example: 'upstage',
+  })
+  after?: string;
+}
 
 export class AuditQuery extends ReadQuery {
   @IsOptional()

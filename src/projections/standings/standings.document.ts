@@ -48,10 +48,3 @@ export interface EliminationStanding {
   /** The rule broken, with `rule-violation`; null on the other grounds. */
   ruleId: string | null;
 }
-
-/** What the fold carries besides the document: the one fact the document does not show. */
-export interface StandingsState {
-  standings: StandingsDocument;
-  /** How many rounds were opened: a wild-card call that closes returns to `between-rounds` after one, else `screening`. */
-  roundsOpened: number;
-}

@@ -1,32 +1,25 @@
-import type { StandingsDocument, TeamStanding } from './standings.document.js';
+import type { StandingsDocument } from './standings.document.js';
+
+/** What the standings document holds besides its teams. */
+export type StandingsHead = Pick<StandingsDocument, 'programId' | 'title' | 'phase' | 'revision' | 'position' | 'slots' | 'winners'>;
 
 /**
- * The JSON text of each team's standing, by object. The fold never changes an object it was given, so an unchanged
- * team is the very same object in the next document, and its text can be reused. Weak: a team that no cached
- * document holds any more goes with it.
+ * The standings document as JSON text, put together from its head and each team's stored text: the very bytes of
+ * `JSON.stringify(document)` (the keys in API.md's order, as the fold builds them), without parsing a team. `next`,
+ * when given, is the paging cursor and comes last.
  */
-const teamTexts = new WeakMap<TeamStanding, string>();
-
-/**
- * `JSON.stringify(document)`, byte for byte, in a fraction of the time: an event changes one team of up to a few
- * dozen, and serialising every team again for every write was a fifth of a standings rebuild. The keys are written
- * in the order `evolveStandings` creates them (a spec checks the text against `JSON.stringify` over a whole history).
- */
-export function standingsJson(document: StandingsDocument): string {
-  const { programId, title, phase, revision, position, slots, teams, winners } = document;
-  let teamsText = '';
-  for (let i = 0; i < teams.length; i++) {
-    const team = teams[i]!;
-    let text = teamTexts.get(team);
-    if (text === undefined) {
-      text = JSON.stringify(team);
-      teamTexts.set(team, text);
-    }
-    teamsText += i === 0 ? text : `,${text}`;
-  }
+export function standingsJson(head: StandingsHead, teamTexts: readonly string[], next?: string | null): string {
+  const { programId, title, phase, revision, position, slots, winners } = head;
   return (
     `{"programId":${JSON.stringify(programId)},"title":${JSON.stringify(title)},"phase":${JSON.stringify(phase)},` +
     `"revision":${JSON.stringify(revision)},"position":${JSON.stringify(position)},"slots":${JSON.stringify(slots)},` +
-    `"teams":[${teamsText}],"winners":${JSON.stringify(winners)}}`
+    `"teams":[${teamTexts.join(',')}],"winners":${JSON.stringify(winners)}` +
+    (next === undefined ? '}' : `,"next":${JSON.stringify(next)}}`)
   );
+}
+
+/** One team's standing as API.md serves it alone: the programme, the team's entry, and the programme's revision and position. */
+export function teamStandingJson(programId: string, teamText: string, revision: number, position: string): string {
+  // A team's text is an object: its members go between the programme and the revision.
+  return `{"programId":${JSON.stringify(programId)},${teamText.slice(1, -1)},"revision":${JSON.stringify(revision)},"position":${JSON.stringify(position)}}`;
 }

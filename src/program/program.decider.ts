@@ -1,0 +1,20 @@
+import type { Decider } from '../command-handling/command-loop.js';
+import type { ProgramCommand } from './program.commands.js';
+import { checkProgramAcceptsCommands, decide } from './program.decide.js';
+import type { ProgramEvent } from './program.events.js';
+import { PROGRAM_SNAPSHOT_VERSION, programFromSnapshot, programSnapshot } from './program.snapshot.js';
+import { evolve, initialState, type ProgramState } from './program.state.js';
+
+/** The programme as the command loop runs it: its fold and decisions, its weight in memory, its snapshots. */
+export const programDecider: Decider<ProgramCommand, ProgramEvent, ProgramState> = {
+  initialState,
+  evolve,
+  precheck: checkProgramAcceptsCommands,
+  decide,
+  weigh: (state) => (state.exists ? state.teams.size + 1 : 1),
+  snapshots: {
+    version: PROGRAM_SNAPSHOT_VERSION,
+    write: (state) => (state.exists ? programSnapshot(state) : null),
+    read: programFromSnapshot,
+  },
+};
