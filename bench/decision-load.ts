@@ -51,9 +51,12 @@ export async function seedProgrammes(filename: string, length: number): Promise<
 const seedMetadata = (type: string) =>
   eventMetadata({ actor: { id: 'kim.official', role: 'official' }, reason: 'seed', correlationId: 'seed' }, randomUUID(), new Date().toISOString(), type);
 
+/** The next decision a load sends: its URL and JSON body. */
+export type NextDecision = (baseUrl: string) => { url: string; body: string };
+
 let counter = 0;
 /** A score correction on one of the programmes, round-robin, with points that change every time. */
-const decision = (baseUrl: string) => {
+const decision: NextDecision = (baseUrl: string) => {
   const n = counter++;
   return {
     url: `${baseUrl}/api/programs/bench-programme-${n % PROGRAMMES}/rounds/1/score-corrections`,
@@ -105,7 +108,14 @@ export interface SteadyState {
  * answered (capacity). With `rate`, open loop: decisions due at an even spacing of 1/rate s, whatever the answers
  * do (see `pacedLoad`).
  */
-export async function measureSteadyState(server: ServerProcess, warmUp: number, duration: number, rate?: number, measuring?: () => void): Promise<SteadyState> {
+export async function measureSteadyState(
+  server: ServerProcess,
+  warmUp: number,
+  duration: number,
+  rate?: number,
+  measuring?: () => void,
+  next: NextDecision = decision,
+): Promise<SteadyState> {
   const latencies: number[] = [];
   let refused = 0;
   let from: { at: number; cpu: number } | null = null;
@@ -118,7 +128,8 @@ export async function measureSteadyState(server: ServerProcess, warmUp: number, 
     if (status === 201) latencies.push(milliseconds);
     else refused++;
   };
-  const errors = rate === undefined ? await closedLoad(server.baseUrl, warmUp + duration, answered) : await pacedLoad(server.baseUrl, warmUp + duration, rate, answered);
+  const errors =
+    rate === undefined ? await closedLoad(server.baseUrl, warmUp + duration, answered, next) : await pacedLoad(server.baseUrl, warmUp + duration, rate, answered, next);
   clearTimeout(timer);
   const measured = from as { at: number; cpu: number } | null;
   if (!measured) throw new Error('the run ended before its warm-up did');
@@ -135,7 +146,7 @@ export async function measureSteadyState(server: ServerProcess, warmUp: number, 
 type Answered = (status: number, milliseconds: number) => void;
 
 /** Closed loop through autocannon; resolves to the socket errors and timeouts. */
-async function closedLoad(baseUrl: string, duration: number, answered: Answered): Promise<number> {
+async function closedLoad(baseUrl: string, duration: number, answered: Answered, next: NextDecision): Promise<number> {
   const options: autocannon.Options = {
     url: baseUrl,
     connections: CONNECTIONS,
@@ -145,7 +156,7 @@ async function closedLoad(baseUrl: string, duration: number, answered: Answered)
         method: 'POST',
         headers: { authorization: `Bearer ${OFFICIAL_TOKEN}`, 'content-type': 'application/json' },
         setupRequest: (request) => {
-          const { url, body } = decision(baseUrl);
+          const { url, body } = next(baseUrl);
           return { ...request, path: new URL(url).pathname, body };
         },
       },
@@ -166,7 +177,7 @@ async function closedLoad(baseUrl: string, duration: number, answered: Answered)
  * pauses until the next second, which is a closed-loop burst every second rather than an offered rate.
  * Resolves to the requests that failed at the socket.
  */
-async function pacedLoad(baseUrl: string, duration: number, rate: number, answered: Answered): Promise<number> {
+async function pacedLoad(baseUrl: string, duration: number, rate: number, answered: Answered, next: NextDecision): Promise<number> {
   const pool = new HttpPool(baseUrl, CONNECTIONS);
   const headers = { authorization: `Bearer ${OFFICIAL_TOKEN}`, 'content-type': 'application/json' };
   const started = performance.now();
@@ -175,7 +186,7 @@ async function pacedLoad(baseUrl: string, duration: number, rate: number, answer
   let sent = 0;
   let errors = 0;
   const send = (due: number) => {
-    const { url, body } = decision(baseUrl);
+    const { url, body } = next(baseUrl);
     const answer: Promise<void> = pool.send('POST', url, headers, body).then(
       (response) => answered(response.status, performance.now() - due),
       () => void errors++,

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { tempDir } from '../test/support/temp-dir.js';
-import { CONNECTIONS, foldEveryProgramme, measureSteadyState, PROGRAMMES, projectionsCaughtUp, seedProgrammes } from './decision-load.js';
+import { CONNECTIONS, foldEveryProgramme, measureSteadyState, type NextDecision, OFFICIAL_TOKEN, PROGRAMMES, projectionsCaughtUp, seedProgrammes, type SteadyState } from './decision-load.js';
+import { applicationLoad, mixedLoad, seedTeamProgrammes } from './large-programmes.js';
 import { percentile, printTable } from './measure.js';
-import { scriptFlags, startServer } from './server-process.js';
+import { scriptFlags, type ServerProcess, startServer } from './server-process.js';
 
 const DURATION_SECONDS = 15;
 const WARM_UP_SECONDS = 3;
@@ -13,6 +14,8 @@ interface BenchOptions {
   /** A second reading at a fixed offered load (decisions/s over all clients), beside the closed-loop one. */
   rate?: number;
   lengths: number[];
+  /** Teams per programme: measures programmes of these sizes instead of stream lengths. */
+  teams?: number[];
   nodeArgs: string[];
 }
 
@@ -24,6 +27,7 @@ function parseOptions(args: string[]): BenchOptions {
     warmUp: Number(value('warm-up') ?? WARM_UP_SECONDS),
     ...(rate !== undefined ? { rate: Number(rate) } : {}),
     lengths: (value('lengths') ?? '10,10000').split(',').map(Number),
+    ...(value('teams') !== undefined ? { teams: value('teams') === '' ? [10, 1000, 10000] : value('teams')!.split(',').map(Number) } : {}),
     nodeArgs: (value('node-args') ?? '').split(' ').filter((a) => a !== ''),
   };
 }
@@ -48,6 +52,7 @@ function parseOptions(args: string[]): BenchOptions {
  */
 export async function runDecisionsBenchmark(args: string[]): Promise<void> {
   const options = parseOptions(args);
+  if (options.teams) return runTeamsBenchmark(options, options.teams);
   const rows: Array<Record<string, string | number>> = [];
   for (const streamLength of options.lengths) {
     const data = tempDir('docket-bench-decisions-');
@@ -82,6 +87,69 @@ export async function runDecisionsBenchmark(args: string[]): Promise<void> {
   const flags = nodeArgs.length > 0 ? `, node ${nodeArgs.join(' ')}` : '';
   printTable(
     `decisions over HTTP: ${CONNECTIONS} clients, ${PROGRAMMES} programmes, each run ${options.warmUp} s of warm-up (not counted) then ${options.duration} s measured, embedded store (durability full)${flags}`,
+    rows,
+  );
+}
+
+/** The figures of one measured run, as a row of the table. */
+function rowOf(run: SteadyState, server: ServerProcess): Record<string, string | number> {
+  return {
+    'decisions/s': Math.round(run.decisions / run.seconds).toLocaleString('en-US'),
+    'p50 ms': percentile(run.latencies, 50),
+    'p99 ms': percentile(run.latencies, 99),
+    'max ms': percentile(run.latencies, 100),
+    'not 201': run.refused,
+    errors: run.errors,
+    'CPU µs/decision': run.decisions > 0 ? Math.round((run.cpuSeconds * 1e6) / run.decisions) : '-',
+    'server peak RSS MiB': server.peakMemoryMiB().toFixed(0),
+  };
+}
+
+/** Sends one decision of the load to every programme, so that each is folded before the clock starts. */
+async function foldEach(baseUrl: string, next: NextDecision, count: number): Promise<void> {
+  for (let p = 0; p < count; p++) {
+    const { url, body } = next(baseUrl);
+    const response = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${OFFICIAL_TOKEN}`, 'content-type': 'application/json' }, body });
+    if (response.status !== 201) throw new Error(`warm-up decision answered ${response.status}: ${await response.text()}`);
+  }
+}
+
+/**
+ * `--teams=10,1000,10000`: the cost of a decision as a programme grows. For each size, 20 programmes of that many
+ * teams after applications (round 1 open, up to 500 finalists scored) and 20 still accepting applications, decided
+ * with the real decider and written into a fresh store; then the built server, 50 clients in a closed loop:
+ * - mixed: round-robin over the first 20, in turn a compliance finding on any team, a score correction of a
+ *   finalist, an applicant not shortlisted, an applicant selected as finalist (each applicant once; a programme
+ *   with none left takes a finding instead, which is what the ten-team programmes soon do);
+ * - applications: new teams applying to the other 20 (which grow by a few hundred teams during the run).
+ * Each run is measured in its steady state, as above. Target: decisions/s at 10,000 teams at least 0.8 times the
+ * figure at 10, p99 at most 50 ms.
+ */
+async function runTeamsBenchmark(options: BenchOptions, sizes: number[]): Promise<void> {
+  const rows: Array<Record<string, string | number>> = [];
+  for (const teams of sizes) {
+    const data = tempDir('docket-bench-teams-');
+    const seedStarted = performance.now();
+    const { mixed, open } = await seedTeamProgrammes(join(data.path, 'events.sqlite'), PROGRAMMES, teams);
+    const seeded = (performance.now() - seedStarted) / 1000;
+    const server = await startServer({ DATA_DIR: data.path, NODE_ENV: 'development' }, { nodeArgs: options.nodeArgs });
+    try {
+      const catchUp = await projectionsCaughtUp(server.baseUrl);
+      for (const [load, next, count] of [
+        ['mixed', mixedLoad(mixed), mixed.length],
+        ['applications', applicationLoad(open), open.length],
+      ] as const) {
+        await foldEach(server.baseUrl, next, count);
+        const run = await measureSteadyState(server, options.warmUp, options.duration, undefined, undefined, next);
+        rows.push({ 'teams/programme': teams.toLocaleString('en-US'), load, ...rowOf(run, server), 'seeded s': seeded.toFixed(1), 'projections caught up s': catchUp.toFixed(1) });
+      }
+    } finally {
+      await server.stop();
+      data.remove();
+    }
+  }
+  printTable(
+    `decisions over HTTP as programmes grow: ${CONNECTIONS} clients, ${PROGRAMMES} programmes per load, each run ${options.warmUp} s of warm-up (not counted) then ${options.duration} s measured, embedded store (durability full)`,
     rows,
   );
 }

@@ -5,6 +5,7 @@
 import { runDecisionsBenchmark } from './decisions.bench.js';
 import { runFeedBenchmark } from './feed.bench.js';
 import { runProjectionsBenchmark } from './projections.bench.js';
+import { runReadsBenchmark } from './reads.bench.js';
 import { runStoreBenchmark } from './store.bench.js';
 
 const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
@@ -12,6 +13,7 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   decisions: runDecisionsBenchmark,
   projections: runProjectionsBenchmark,
   feed: runFeedBenchmark,
+  reads: runReadsBenchmark,
 };
 
 const [name, ...args] = process.argv.slice(2);

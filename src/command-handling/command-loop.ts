@@ -32,7 +32,7 @@ export interface SnapshotCodec<State> {
 }
 
 export interface CommandLoopOptions {
-  /** The total weight (see `Decider.weigh`) of the folded states kept in memory. Default 200,000. */
+  /** The total weight (see `Decider.weigh`) of the folded states kept in memory. Default 500,000. */
   cacheWeight?: number;
   /** Snapshots of folded states, saved every `every` events of a stream. */
   snapshots?: { store: SnapshotStore; every: number };
@@ -79,8 +79,8 @@ export function uuidv5(name: string): string {
 export class CommandLoop<Command, Event extends { type: string; data: JsonObject }, State> {
   private readonly cache: StreamStateCache<State>;
   private readonly mutex = new KeyedMutex();
-  /** Streams whose snapshot is due and will be saved once the decision that made it due has been answered. */
-  private readonly snapshotsDue = new Set<string>();
+  /** Snapshots due, by stream, saved one per turn of the event loop once the decisions that made them due are answered. */
+  private readonly snapshotsDue = new Map<string, StreamSnapshot<State>>();
 
   constructor(
     private readonly store: EventStore,
@@ -89,7 +89,7 @@ export class CommandLoop<Command, Event extends { type: string; data: JsonObject
     private readonly options: CommandLoopOptions = {},
   ) {
     const weigh = decider.weigh;
-    this.cache = new StreamStateCache(options.cacheWeight ?? 200_000, (snapshot) => (weigh ? weigh(snapshot.state) : 1) + snapshot.keys.held.size);
+    this.cache = new StreamStateCache(options.cacheWeight ?? 500_000, (snapshot) => (weigh ? weigh(snapshot.state) : 1) + snapshot.keys.held.size);
   }
 
   handle(streamId: string, programId: string, command: Command, context: DecisionContext): Promise<DecisionOutcome> {
@@ -195,15 +195,26 @@ export class CommandLoop<Command, Event extends { type: string; data: JsonObject
     this.cache.set(streamId, snapshot);
     const every = this.options.snapshots?.every;
     if (every !== undefined && this.decider.snapshots && snapshot.revision - snapshot.keys.savedUpTo >= every && !this.snapshotsDue.has(streamId)) {
-      this.snapshotsDue.add(streamId);
       // The state is persistent: taken now, it is written once the decision that made it due has been answered.
-      setImmediate(() => this.saveSnapshot(streamId, snapshot));
+      this.snapshotsDue.set(streamId, snapshot);
+      if (this.snapshotsDue.size === 1) setImmediate(() => this.saveNextSnapshot());
     }
     return snapshot;
   }
 
-  private saveSnapshot(streamId: string, snapshot: StreamSnapshot<State>): void {
+  /**
+   * Saves the oldest snapshot due, and leaves the next to the next turn of the event loop: a large programme's
+   * snapshot takes milliseconds to write, and programmes that grew together fall due together; saved all at once they
+   * held every request behind them for hundreds of milliseconds (20 programmes of 10,000 teams: 300 ms).
+   */
+  private saveNextSnapshot(): void {
+    const [streamId, snapshot] = this.snapshotsDue.entries().next().value!;
+    this.saveSnapshot(streamId, snapshot);
     this.snapshotsDue.delete(streamId);
+    if (this.snapshotsDue.size > 0) setImmediate(() => this.saveNextSnapshot());
+  }
+
+  private saveSnapshot(streamId: string, snapshot: StreamSnapshot<State>): void {
     const codec = this.decider.snapshots!;
     const { store } = this.options.snapshots!;
     if (snapshot.eventId === null) return;

@@ -65,7 +65,7 @@ const DEFAULTS = {
   NODE_ENV: 'development',
   RATE_LIMIT_PER_MINUTE: '600000',
   SNAPSHOT_EVERY: '1000',
-  STATE_CACHE_TEAMS: '200000',
+  STATE_CACHE_TEAMS: '500000',
 };
 
 export interface AppConfig {

@@ -54,7 +54,7 @@ export function programSnapshot(state: Program): string {
     winnerSlots: state.winnerSlots,
     phase: state.phase,
     rules: [...state.rules],
-    teams: [...state.teams.values()].map(teamSnapshot),
+    teams: teamSnapshots(state),
     inSlots: [...state.inSlots],
     rounds: state.rounds.map((round) => ({
       round: round.round,
@@ -70,6 +70,15 @@ export function programSnapshot(state: Program): string {
   return JSON.stringify(snapshot);
 }
 
+/** By the map's own iteration, which is several times faster than its iterator on 10,000 teams. */
+function teamSnapshots(state: Program): TeamSnapshot[] {
+  const teams: TeamSnapshot[] = [];
+  state.teams.forEach((team) => {
+    teams.push(teamSnapshot(team));
+  });
+  return teams;
+}
+
 function teamSnapshot(team: Team): TeamSnapshot {
   const snapshot: TeamSnapshot = { teamId: team.teamId, status: team.status };
   if (team.eliminated) snapshot.eliminated = team.eliminated;
@@ -77,12 +86,14 @@ function teamSnapshot(team: Team): TeamSnapshot {
   return snapshot;
 }
 
+const NO_FINDINGS: ReadonlyMap<string, ComplianceVerdict> = new Map();
+
 /** The state a snapshot holds: the same, to every decision, as the state it was taken of. */
 export function programFromSnapshot(text: string): ProgramState {
   const snapshot = JSON.parse(text) as ProgramSnapshot;
   const teams = ImmutableMap<string, Team>().withMutations((map) => {
     for (const team of snapshot.teams) {
-      map.set(team.teamId, { teamId: team.teamId, status: team.status, eliminated: team.eliminated ?? null, findings: new Map(team.findings) });
+      map.set(team.teamId, { teamId: team.teamId, status: team.status, eliminated: team.eliminated ?? null, findings: team.findings ? new Map(team.findings) : NO_FINDINGS });
     }
   });
   const rounds: Round[] = snapshot.rounds.map((round) => ({

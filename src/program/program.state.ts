@@ -99,6 +99,9 @@ export type ProgramState = NoProgram | Program;
 
 export const initialState: ProgramState = { exists: false };
 
+/** Most teams never have a finding: they share one empty map (a map is copied, never changed, when one is added). */
+const NO_FINDINGS: ReadonlyMap<string, ComplianceVerdict> = new Map();
+
 export function holdsFinalistSlot(status: TeamStatus): boolean {
   return status === 'finalist' || status === 'winner';
 }
@@ -109,7 +112,7 @@ export function evolve(state: ProgramState, event: ProgramEvent): ProgramState {
   if (!state.exists) return state;
   switch (event.type) {
     case 'ApplicationSubmitted': {
-      const team: Team = { teamId: event.data.teamId, status: 'applicant', eliminated: null, findings: new Map() };
+      const team: Team = { teamId: event.data.teamId, status: 'applicant', eliminated: null, findings: NO_FINDINGS };
       return withTeams(state, [team]);
     }
     case 'ApplicationsClosed':

@@ -24,6 +24,15 @@ describe('configuration', () => {
     data.remove();
   });
 
+  it('snapshots every 1,000 events and holds 500,000 teams folded by default; both can be set, and are checked', () => {
+    const data = tempDir();
+    expect(loadConfig({ DATA_DIR: data.path })).toMatchObject({ snapshotEvery: 1000, stateCacheTeams: 500_000 });
+    expect(loadConfig({ DATA_DIR: data.path, SNAPSHOT_EVERY: '250', STATE_CACHE_TEAMS: '2000000' })).toMatchObject({ snapshotEvery: 250, stateCacheTeams: 2_000_000 });
+    for (const every of ['0', '9', 'often', '1e3', '1000001']) expect(problemsOf({ DATA_DIR: data.path, SNAPSHOT_EVERY: every })).toEqual([expect.stringContaining('SNAPSHOT_EVERY')]);
+    for (const teams of ['999', 'many', '-5']) expect(problemsOf({ DATA_DIR: data.path, STATE_CACHE_TEAMS: teams })).toEqual([expect.stringContaining('STATE_CACHE_TEAMS')]);
+    data.remove();
+  });
+
   it('moves to EventStoreDB when a connection string is set', () => {
     const data = tempDir();
     const config = loadConfig({ DATA_DIR: data.path, EVENTSTORE_CONNECTION_STRING: 'esdb://a:2113,b:2113,c:2113?tls=false' });

@@ -12,7 +12,7 @@ export const STANDINGS = 'standings';
  * rebuild's batches to hit the cache, bounded so that memory stays flat however many programmes and teams the log
  * holds (a programme pushed out early is written at once, in the same transaction).
  */
-const CACHE_TEAMS = 200_000;
+const CACHE_TEAMS = 500_000;
 
 /** The tables of one generation of the standings. */
 export function standingsTables(tables: TableSet) {
@@ -112,7 +112,15 @@ class StandingsWriter implements ProjectionWriter {
   private readonly loadHeader: Statement<[string], { header: string; snapshot_revision: number }>;
   private readonly loadTeams: Statement<[string], { document: string }>;
   private readonly saveHeader: Statement<[string, string, string, number, bigint, string, string, number]>;
-  private readonly saveTeam: Statement<[string, number, string, string, string]>;
+  private readonly insertTeam: Statement<[string, number, string, string, string]>;
+  private readonly updateTeam: Statement<[string, string, number]>;
+  private readonly updateTeamStatus: Statement<[string, string, string, number]>;
+  /**
+   * The status each team's row holds now: a row whose status did not change is updated without touching the status
+   * index (SQLite rewrites the index entries of every column an UPDATE assigns, changed or not). Absent for a team
+   * that has no row yet.
+   */
+  private readonly rowStatus = new WeakMap<TeamSlot, string>();
   private readonly saveSnapshot: Statement<[string, number, bigint, number, number, string]>;
   private readonly saveLate: Statement<[string, number, bigint, number, number, string]>;
   private readonly forget: Statement<[string]>[];
@@ -133,10 +141,9 @@ class StandingsWriter implements ProjectionWriter {
        ON CONFLICT (program_id) DO UPDATE SET title = excluded.title, phase = excluded.phase, revision = excluded.revision,
          position = excluded.position, header = excluded.header, slots = excluded.slots, snapshot_revision = excluded.snapshot_revision`,
     );
-    this.saveTeam = db.prepare(
-      `INSERT INTO ${t.teams} (program_id, seq, team_id, status, document) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (program_id, seq) DO UPDATE SET team_id = excluded.team_id, status = excluded.status, document = excluded.document`,
-    );
+    this.insertTeam = db.prepare(`INSERT OR REPLACE INTO ${t.teams} (program_id, seq, team_id, status, document) VALUES (?, ?, ?, ?, ?)`);
+    this.updateTeam = db.prepare(`UPDATE ${t.teams} SET document = ? WHERE program_id = ? AND seq = ?`);
+    this.updateTeamStatus = db.prepare(`UPDATE ${t.teams} SET status = ?, document = ? WHERE program_id = ? AND seq = ?`);
     this.saveSnapshot = db.prepare(
       `INSERT OR REPLACE INTO ${t.snapshots} (program_id, revision, position, max_recorded_at, max_occurred_at, state) VALUES (?, ?, ?, ?, ?, ?)`,
     );
@@ -196,7 +203,9 @@ class StandingsWriter implements ProjectionWriter {
     if (!row) return null;
     const header = JSON.parse(row.header) as StandingsHeader;
     const teams = this.loadTeams.all(programId).map((team) => JSON.parse(team.document) as TeamStanding);
-    return { standings: ProgramStandings.restored(header, teams), changed: new Set(), dirty: false, snapshotRevision: row.snapshot_revision, weight: 0 };
+    const standings = ProgramStandings.restored(header, teams);
+    for (const slot of standings.teams()) this.rowStatus.set(slot, slot.team.status);
+    return { standings, changed: new Set(), dirty: false, snapshotRevision: row.snapshot_revision, weight: 0 };
   }
 
   private remember(programId: string, entry: Cached): void {
@@ -236,7 +245,14 @@ class StandingsWriter implements ProjectionWriter {
       JSON.stringify(standings.slotUsage()),
       entry.snapshotRevision,
     );
-    for (const slot of entry.changed) this.saveTeam.run(programId, slot.seq, slot.team.teamId, slot.team.status, JSON.stringify(slot.team));
+    for (const slot of entry.changed) {
+      const { team } = slot;
+      const status = this.rowStatus.get(slot);
+      if (status === undefined) this.insertTeam.run(programId, slot.seq, team.teamId, team.status, JSON.stringify(team));
+      else if (status === team.status) this.updateTeam.run(JSON.stringify(team), programId, slot.seq);
+      else this.updateTeamStatus.run(team.status, JSON.stringify(team), programId, slot.seq);
+      this.rowStatus.set(slot, team.status);
+    }
     entry.changed.clear();
     entry.dirty = false;
   }
