@@ -27,7 +27,7 @@ function parseOptions(args: string[]): BenchOptions {
     warmUp: Number(value('warm-up') ?? WARM_UP_SECONDS),
     ...(rate !== undefined ? { rate: Number(rate) } : {}),
     lengths: (value('lengths') ?? '10,10000').split(',').map(Number),
-    ...(value('teams') !== undefined ? { teams: value('teams') === '' ? [10, 1000, 10000] : value('teams')!.split(',').map(Number) } : {}),
+    ...(args.includes('--teams') || value('teams') !== undefined ? { teams: (value('teams') || '10,1000,10000').split(',').map(Number) } : {}),
     nodeArgs: (value('node-args') ?? '').split(' ').filter((a) => a !== ''),
   };
 }

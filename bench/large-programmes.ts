@@ -86,7 +86,7 @@ export interface MixedProgramme {
  * once; a programme that has none left (or no slot) takes a finding instead. Deterministic (a counter), so every
  * run sends the same decisions.
  */
-export function mixedLoad(programmes: MixedProgramme[]): NextDecision {
+export function mixedLoad(programmes: MixedProgramme[], kinds = 4): NextDecision {
   let n = 0;
   const json = (body: object) => JSON.stringify({ ...body, reason: 'benchmark decision' });
   return (baseUrl) => {
@@ -97,7 +97,7 @@ export function mixedLoad(programmes: MixedProgramme[]): NextDecision {
       url: `${base}/compliance-findings`,
       body: json({ teamId: programme.teams[(i * 7919) % programme.teams.length], ruleId: RULE, verdict: 'cleared', findings: 'Declaration checked against the training logs.' }),
     });
-    switch (Math.floor(i / programmes.length) % 4) {
+    switch (Math.floor(i / programmes.length) % kinds) {
       case 0:
         return finding();
       case 1: {

@@ -166,23 +166,27 @@ export class CommandLoop<Command, Event extends { type: string; data: JsonObject
 
   /** The stream's latest snapshot, if it still matches the stream; else the stream before its first event. */
   private async restore(streamId: string): Promise<StreamSnapshot<State>> {
-    const empty: StreamSnapshot<State> = { revision: -1, eventId: null, state: this.decider.initialState, keys: { held: new Map(), savedUpTo: -1 } };
+    const empty: StreamSnapshot<State> = { revision: -1, last: null, state: this.decider.initialState, keys: { held: new Map(), savedUpTo: -1 } };
     const codec = this.decider.snapshots;
     const snapshots = this.options.snapshots?.store;
     if (!codec || !snapshots) return empty;
     try {
       const stored = snapshots.load(streamId, codec.version);
       if (!stored) return empty;
-      // Taken of this stream only if the event it was taken at is still there: not of a store since replaced.
+      // Taken of this stream only if the event it was taken at is still there: not of a store since replaced. (The hash
+      // chain of tamper evidence will make this exact: today a store replaced by one where the same keyed request
+      // lands at the same revision and position, after other unkeyed history, would pass.)
       let atSnapshot: RecordedEvent | undefined;
       for await (const event of this.store.readStream(streamId, { fromRevision: stored.revision, maxCount: 1 })) atSnapshot = event;
-      if (atSnapshot?.eventId !== stored.eventId) {
+      if (atSnapshot?.eventId !== stored.eventId || atSnapshot.position !== stored.position) {
         this.options.warn?.(`The snapshot of ${streamId} at revision ${stored.revision} does not match the stream; it is dropped and the stream folded from its start.`);
+        // A save still queued was folded from the same snapshot: it must not bring it back.
+        this.snapshotsDue.delete(streamId);
         snapshots.forget(streamId);
         return empty;
       }
       const state = codec.read(stored.state);
-      return { revision: stored.revision, eventId: stored.eventId, state, keys: { held: new Map(), savedUpTo: stored.revision } };
+      return { revision: stored.revision, last: { eventId: stored.eventId, position: stored.position }, state, keys: { held: new Map(), savedUpTo: stored.revision } };
     } catch (error) {
       if (error instanceof EventStoreUnavailableError) throw error;
       this.options.warn?.(`The snapshot of ${streamId} could not be read (${(error as Error).message}); the stream is folded from its start.`);
@@ -208,7 +212,9 @@ export class CommandLoop<Command, Event extends { type: string; data: JsonObject
    * held every request behind them for hundreds of milliseconds (20 programmes of 10,000 teams: 300 ms).
    */
   private saveNextSnapshot(): void {
-    const [streamId, snapshot] = this.snapshotsDue.entries().next().value!;
+    const next = this.snapshotsDue.entries().next();
+    if (next.done) return;
+    const [streamId, snapshot] = next.value;
     this.saveSnapshot(streamId, snapshot);
     this.snapshotsDue.delete(streamId);
     if (this.snapshotsDue.size > 0) setImmediate(() => this.saveNextSnapshot());
@@ -217,12 +223,13 @@ export class CommandLoop<Command, Event extends { type: string; data: JsonObject
   private saveSnapshot(streamId: string, snapshot: StreamSnapshot<State>): void {
     const codec = this.decider.snapshots!;
     const { store } = this.options.snapshots!;
-    if (snapshot.eventId === null) return;
+    if (snapshot.last === null) return;
     try {
       const state = codec.write(snapshot.state);
       if (state === null) return;
       // The keys held are the stream's as they are now: with keys of later events too, which are the stream's as well.
-      store.save(streamId, codec.version, { revision: snapshot.revision, eventId: snapshot.eventId, state }, snapshot.keys.held);
+      const { eventId, position } = snapshot.last;
+      store.save(streamId, codec.version, { revision: snapshot.revision, eventId, position, state }, snapshot.keys.held);
     } catch (error) {
       this.options.warn?.(`The snapshot of ${streamId} at revision ${snapshot.revision} could not be saved (${(error as Error).message}).`);
       return;
@@ -247,7 +254,7 @@ export class CommandLoop<Command, Event extends { type: string; data: JsonObject
       snapshot.keys.held.set(key, seen);
     }
     const last = events[events.length - 1]!;
-    return { revision: last.revision, eventId: last.eventId, state, keys: snapshot.keys };
+    return { revision: last.revision, last: { eventId: last.eventId, position: last.position }, state, keys: snapshot.keys };
   }
 
   /** The events the command decides on `snapshot`, or the first outcome again for a key seen before; throws a refusal. */

@@ -4,8 +4,13 @@ import type { IdempotentOutcome } from './stream-state-cache.js';
 export interface StoredSnapshot {
   /** The revision of the last event folded into the state. */
   revision: number;
-  /** The id of the event at `revision`: a snapshot whose event is not in the stream any more is not the stream's. */
+  /**
+   * The id and the global position of the event at `revision`: a snapshot whose event is not in the stream any more
+   * is not the stream's. Both, because ids derive from commands and idempotency keys, and the same requests sent to
+   * another store make the same ids.
+   */
   eventId: string;
+  position: bigint;
   /** The state as the decider wrote it (`Decider.snapshots.write`). */
   state: string;
 }

@@ -23,8 +23,8 @@ interface KeyRow {
  */
 export class SqliteSnapshotStore implements SnapshotStore {
   private readonly db: Database.Database;
-  private readonly loadStatement: Database.Statement<[string, number], { revision: number; event_id: string; state: string }>;
-  private readonly saveStatement: Database.Statement<[string, number, number, string, string]>;
+  private readonly loadStatement: Database.Statement<[string, number], { revision: number; event_id: string; position: string; state: string }>;
+  private readonly saveStatement: Database.Statement<[string, number, number, string, string, string]>;
   private readonly keyStatement: Database.Statement<[string, string, string, string]>;
   private readonly findKeyStatement: Database.Statement<[string, string], KeyRow>;
   private readonly forgetSnapshot: Database.Statement<[string]>;
@@ -42,6 +42,7 @@ export class SqliteSnapshotStore implements SnapshotStore {
         version INTEGER NOT NULL,
         revision INTEGER NOT NULL,
         event_id TEXT NOT NULL,
+        position TEXT NOT NULL,
         state TEXT NOT NULL
       );
       CREATE TABLE IF NOT EXISTS idempotency_keys (
@@ -51,11 +52,11 @@ export class SqliteSnapshotStore implements SnapshotStore {
         events TEXT NOT NULL,
         PRIMARY KEY (stream_id, key)
       ) WITHOUT ROWID;`);
-    this.loadStatement = this.db.prepare('SELECT revision, event_id, state FROM snapshots WHERE stream_id = ? AND version = ?');
+    this.loadStatement = this.db.prepare('SELECT revision, event_id, position, state FROM snapshots WHERE stream_id = ? AND version = ?');
     this.saveStatement = this.db.prepare(
-      `INSERT INTO snapshots (stream_id, version, revision, event_id, state) VALUES (?, ?, ?, ?, ?)
+      `INSERT INTO snapshots (stream_id, version, revision, event_id, position, state) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, revision = excluded.revision,
-         event_id = excluded.event_id, state = excluded.state`,
+         event_id = excluded.event_id, position = excluded.position, state = excluded.state`,
     );
     this.keyStatement = this.db.prepare('INSERT OR REPLACE INTO idempotency_keys (stream_id, key, fingerprint, events) VALUES (?, ?, ?, ?)');
     this.findKeyStatement = this.db.prepare('SELECT fingerprint, events FROM idempotency_keys WHERE stream_id = ? AND key = ?');
@@ -65,7 +66,7 @@ export class SqliteSnapshotStore implements SnapshotStore {
 
   load(streamId: string, version: number): StoredSnapshot | null {
     const row = this.loadStatement.get(streamId, version);
-    return row ? { revision: row.revision, eventId: row.event_id, state: row.state } : null;
+    return row ? { revision: row.revision, eventId: row.event_id, position: BigInt(row.position), state: row.state } : null;
   }
 
   save(streamId: string, version: number, snapshot: StoredSnapshot, keys: ReadonlyMap<string, IdempotentOutcome>): void {
@@ -74,7 +75,7 @@ export class SqliteSnapshotStore implements SnapshotStore {
         const events = outcome.events.map((event) => ({ type: event.type, revision: event.revision, position: event.position.toString() }));
         this.keyStatement.run(streamId, key, outcome.fingerprint, JSON.stringify(events));
       }
-      this.saveStatement.run(streamId, version, snapshot.revision, snapshot.eventId, snapshot.state);
+      this.saveStatement.run(streamId, version, snapshot.revision, snapshot.eventId, snapshot.position.toString(), snapshot.state);
     })();
   }
 

@@ -20,8 +20,8 @@ export interface StreamKeys {
 /** A stream folded up to `revision` (-1: the stream has no events yet). */
 export interface StreamSnapshot<State> {
   revision: number;
-  /** The id of the event at `revision` (null before the first). */
-  eventId: string | null;
+  /** The event at `revision` (null before the first): what a snapshot of this state is checked against. */
+  last: Pick<RecordedEvent, 'eventId' | 'position'> | null;
   state: State;
   keys: StreamKeys;
 }
@@ -57,11 +57,6 @@ export class StreamStateCache<State> {
     return entry?.snapshot;
   }
 
-  /** The entry, without making it the most recently used. */
-  peek(streamId: string): StreamSnapshot<State> | undefined {
-    return this.entries.get(streamId)?.snapshot;
-  }
-
   set(streamId: string, snapshot: StreamSnapshot<State>): void {
     this.remove(streamId);
     const weight = Math.max(1, this.weigh(snapshot));
@@ -71,15 +66,6 @@ export class StreamStateCache<State> {
       if (this.total <= this.capacity || oldest === streamId) break;
       this.remove(oldest);
     }
-  }
-
-  /** The weight of every entry held, for tests and health. */
-  weight(): number {
-    return this.total;
-  }
-
-  size(): number {
-    return this.entries.size;
   }
 
   private remove(streamId: string): void {

@@ -137,6 +137,18 @@ describe('command-side snapshots', () => {
     expect(snapshots.findKey(STREAM, 'key-4')).toBeNull();
   });
 
+  it('are dropped when the event at their revision has their id but not their position', async () => {
+    await history(25);
+    const saved = snapshots.load(STREAM, PROGRAM_SNAPSHOT_VERSION)!;
+    // As a store replaced by one where the same keyed request landed elsewhere in the log would show it.
+    snapshots.save(STREAM, PROGRAM_SNAPSHOT_VERSION, { ...saved, position: saved.position + 1000n, state: '{"not":"a state"}' }, new Map());
+    const cold = counting(store);
+    const restarted = loopOn(cold.store);
+    await expect(restarted.handle(STREAM, PROGRAM, apply('team-7'), context())).rejects.toMatchObject({ code: 'DUPLICATE_APPLICATION' });
+    // The event at the snapshot's revision, then the whole stream from its start.
+    expect(cold.read()).toBe(1 + 26);
+  });
+
   it('never decide on their own: events another process appended after the snapshot are read before deciding', async () => {
     await history(20);
     const other = new CommandLoop(store, programDecider, clock);

@@ -91,6 +91,19 @@ describe('standings time travel', () => {
     expect(folded).toBeLessThan(compared * 60);
   });
 
+  it('folds from the first event when the read model cannot say where to start (no generation named yet)', async () => {
+    const random = seededRandom(98);
+    const events = recordedHistory('p', random, 200);
+    const harness = new ProjectionHarness(readModels.db, standingsProjection({ snapshotEvery: 5 }));
+    harness.apply(events);
+    const reads = { events: 0 };
+    const unnamed = { ...harness.access(), tables: () => { throw new Error("the projections' thread has not named the generation of standings"); } };
+    const timeTravel = new StandingsTimeTravel(storeOf(events, reads), readModels.db, unnamed);
+    const bounds = { recordedUpTo: { position: events.at(-1)!.position } };
+    expect((await timeTravel.at('p', bounds))?.document()).toEqual(expected(events, bounds));
+    expect(reads.events).toBe(events.length);
+  });
+
   it('folds from the first event when the projection has saved nothing yet, with the same answer', async () => {
     const random = seededRandom(99);
     const events = recordedHistory('p', random, 200);

@@ -91,7 +91,10 @@ export class StandingsController {
     return answered(programId, this.standings.teamStanding(programId, teamId));
   }
 
-  /** Folded from the store's events, not read from the projection's tables: a build in progress does not hold it. */
+  /**
+   * Folded from the store's events, from the projection's snapshots at most (see `StandingsTimeTravel`), so neither a
+   * build in progress nor a read model behind the store holds it.
+   */
   private async travel(programId: string, query: TimeTravelQuery): Promise<ProgramStandings> {
     if (query.minPosition !== undefined) await this.access.waitForPosition(STANDINGS, BigInt(query.minPosition));
     const standings = await this.timeTravel.at(programId, boundsOf(query));

@@ -126,6 +126,8 @@ class StandingsWriter implements ProjectionWriter {
   private readonly forget: Statement<[string]>[];
   /** In least-recently-used order: a Map iterates in insertion order, and a hit is re-inserted. */
   private readonly cache = new Map<string, Cached>();
+  /** The programmes changed since the last flush: a flush walks these, not the whole cache. */
+  private readonly dirty = new Map<string, Cached>();
   private cachedTeams = 0;
 
   constructor(
@@ -173,8 +175,9 @@ class StandingsWriter implements ProjectionWriter {
         this.saveLate.run(programId, input.revision, input.position, input.recordedAt, input.occurredAt, JSON.stringify(record.event));
       }
       for (const slot of entry.standings.apply(input)) entry.changed.add(slot);
-      entry.dirty = true;
     }
+    entry.dirty = true;
+    this.dirty.set(programId, entry);
     const { standings } = entry;
     if (input.revision - entry.snapshotRevision >= Math.max(this.settings.snapshotEvery, standings.teamCount / 4)) {
       const { header } = standings;
@@ -185,14 +188,16 @@ class StandingsWriter implements ProjectionWriter {
   }
 
   flush(): void {
-    for (const [programId, entry] of this.cache) {
+    for (const [programId, entry] of this.dirty) {
       if (entry.dirty) this.write(programId, entry);
     }
+    this.dirty.clear();
   }
 
   discard(): void {
     // What was written early belongs to the rolled-back transaction too: start again from the committed rows.
     this.cache.clear();
+    this.dirty.clear();
     this.cachedTeams = 0;
   }
 

@@ -4,7 +4,8 @@ import type { ProgramPhase } from '../../program/program.state.js';
 import { READ_MODEL_ACCESS, READ_MODEL_DB, type ReadModelAccess } from '../projection.js';
 import { StatementCache } from '../queries/statement-cache.js';
 import type { StandingsHeader } from './standings.fold.js';
-import { standingsJson, teamStandingJson } from './standings.json.js';
+import type { StandingsDocument } from './standings.document.js';
+import { type StandingsHead, standingsJson, teamStandingJson } from './standings.json.js';
 import { STANDINGS, standingsTables } from './standings.projection.js';
 import { isPaged, type TeamSelection } from './standings.selection.js';
 
@@ -52,8 +53,7 @@ export class StandingsQueries {
       const t = this.tables();
       const row = this.header(programId);
       if (!row) return { kind: 'program-not-found' };
-      const header = JSON.parse(row.header) as StandingsHeader;
-      const head = { ...header, slots: JSON.parse(row.slots) as never };
+      const head: StandingsHead = { ...(JSON.parse(row.header) as StandingsHeader), slots: JSON.parse(row.slots) as StandingsDocument['slots'] };
       let afterSeq = -1;
       if (selection.after !== null) {
         const after = this.statements.get<[string, string], { seq: number }>(`SELECT seq FROM ${t.teams} WHERE program_id = ? AND team_id = ?`).get(programId, selection.after);

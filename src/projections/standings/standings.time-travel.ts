@@ -122,8 +122,20 @@ export class StandingsTimeTravel {
     return standings;
   }
 
-  /** Read in one read transaction: the snapshots, the late events and the revision applied are of one commit. */
+  /**
+   * Read in one read transaction: the snapshots, the late events and the revision applied are of one commit. When
+   * the read model cannot say (its projections' thread has not named a generation yet, or a swap dropped the tables
+   * under the read), the fold starts from the first event: slower, never wrong.
+   */
   private plan(programId: string, limits: ReturnType<typeof limitsOf>): Plan {
+    try {
+      return this.planFromReadModel(programId, limits);
+    } catch {
+      return { base: null, next: null, projected: -1, late: [] };
+    }
+  }
+
+  private planFromReadModel(programId: string, limits: ReturnType<typeof limitsOf>): Plan {
     return this.db.transaction((): Plan => {
       const t = standingsTables(this.access.tables(STANDINGS));
       const projected = this.statements.get<[string], { revision: number }>(`SELECT revision FROM ${t.programs} WHERE program_id = ?`).get(programId)?.revision ?? -1;
