@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { eventMetadata } from '../src/command-handling/event-metadata.js';
 import type { NewEvent } from '../src/event-store/event-store.port.js';
-import type { JsonObject } from '../src/event-store/json.js';
+import type { JsonObject } from '../src/common/json.js';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
 import { HttpPool } from './http-pool.js';
 import type { ServerProcess } from './server-process.js';

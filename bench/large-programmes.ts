@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { eventMetadata } from '../src/command-handling/event-metadata.js';
 import type { NewEvent } from '../src/event-store/event-store.port.js';
-import type { JsonObject } from '../src/event-store/json.js';
+import type { JsonObject } from '../src/common/json.js';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
 import type { ProgramCommand } from '../src/program/program.commands.js';
 import { programDecider } from '../src/program/program.decider.js';

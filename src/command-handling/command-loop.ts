@@ -1,10 +1,10 @@
 import { hash, randomUUID } from 'node:crypto';
 import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../event-store/event-store.errors.js';
 import type { EventStore, NewEvent, RecordedEvent } from '../event-store/event-store.port.js';
-import type { JsonObject } from '../event-store/json.js';
+import type { JsonObject } from '../common/json.js';
 import { upcast } from '../program/program.upcasters.js';
-import { ProblemError } from '../http/problem.js';
 import type { DecisionContext, DecisionOutcome } from './decide-on-program.command.js';
+import { IdempotencyKeyReusedError, RevisionMismatchError } from './decision-errors.js';
 import { eventMetadata } from './event-metadata.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import type { SnapshotStore } from './snapshot-store.js';
@@ -263,7 +263,7 @@ export class CommandLoop<Command, Event extends { type: string; data: JsonObject
     if (replay) return { replay };
     this.decider.precheck(command, snapshot.state);
     if (context.ifMatchRevision !== undefined && context.ifMatchRevision !== snapshot.revision) {
-      throw new ProblemError(412, 'REVISION_MISMATCH', `The programme is at revision ${snapshot.revision}, not ${context.ifMatchRevision}; read it again and decide anew.`);
+      throw new RevisionMismatchError(snapshot.revision, context.ifMatchRevision);
     }
     return { events: this.decider.decide(command, snapshot.state) };
   }
@@ -276,7 +276,7 @@ export class CommandLoop<Command, Event extends { type: string; data: JsonObject
       snapshot.keys.held.get(key) ?? (snapshot.keys.savedUpTo >= 0 ? this.options.snapshots?.store.findKey(streamId, key) : null);
     if (!seen) return null;
     if (seen.fingerprint !== fingerprint) {
-      throw new ProblemError(409, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used before with another request; use a new key for a new decision.');
+      throw new IdempotencyKeyReusedError();
     }
     return outcome(programId, seen.events, true);
   }

@@ -1,4 +1,4 @@
-import type { JsonObject } from '../event-store/json.js';
+import type { JsonObject } from '../common/json.js';
 import { currentSchemaVersion } from '../program/program.upcasters.js';
 import type { DecisionContext } from './decide-on-program.command.js';
 

@@ -1,7 +1,7 @@
 import { validate as isUuid } from 'uuid';
 import { EventStoreInputError } from './event-store.errors.js';
 import type { AppendOptions, EventFilter, NewEvent, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from './event-store.port.js';
-import { type JsonObject, whyNotPlainJson } from './json.js';
+import { type JsonObject, whyNotPlainJson } from '../common/json.js';
 
 /**
  * Checks every adapter runs before it touches its storage, so bad input fails the same way on every store and

@@ -1,4 +1,4 @@
-import type { JsonObject } from './json.js';
+import type { JsonObject } from '../common/json.js';
 
 /** Nest injection token of the one event store the application runs on. */
 export const EVENT_STORE = Symbol('EVENT_STORE');

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../event-store/event-store.port.js';
-import type { JsonObject } from '../event-store/json.js';
+import type { JsonObject } from '../common/json.js';
 import { recordedSchemaVersion } from '../program/program.upcasters.js';
 import { dataSchemaUri } from './event-data-schemas.js';
 

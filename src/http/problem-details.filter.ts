@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { EventStoreInputError, EventStoreUnavailableError, WrongExpectedRevisionError } from '../event-store/event-store.errors.js';
-import { ProgramRuleError } from '../program/program.errors.js';
+import { CodedError, type ErrorKind } from '../common/coded-error.js';
 import { type FieldProblem, ProblemError } from './problem.js';
 
 const TITLES: Record<number, string> = {
@@ -19,11 +19,12 @@ const TITLES: Record<number, string> = {
   500: 'Internal error',
   503: 'Service unavailable',
 };
-const DOMAIN_STATUS = { 'not-found': 404, conflict: 409, rule: 422 } as const;
+const KIND_STATUS: Record<ErrorKind, number> = { 'not-found': 404, conflict: 409, 'precondition-failed': 412, rule: 422, unavailable: 503 };
 
 /**
- * The one place that turns errors into `application/problem+json`. Controllers do not catch: domain refusals,
- * concurrency conflicts, validation and transport errors all arrive here. Anything unexpected is a 500 whose
+ * The one place that turns errors into `application/problem+json`. Controllers do not catch: the domain's and the
+ * core's coded errors (by kind: see `CodedError`), concurrency conflicts, validation and transport errors all arrive
+ * here. Anything unexpected is a 500 whose
  * detail says nothing about the internals; it is logged with its stack.
  */
 @Catch()
@@ -40,7 +41,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 /** The problem an error stands for: ours as they are, the domain's and the store's by kind, anything else a 500. */
 export function problemOf(exception: unknown): ProblemError {
   if (exception instanceof ProblemError) return exception;
-  if (exception instanceof ProgramRuleError) return new ProblemError(DOMAIN_STATUS[exception.kind], exception.code, exception.message);
+  if (exception instanceof CodedError) {
+    const retry = exception.retryAfterSeconds;
+    return new ProblemError(KIND_STATUS[exception.kind], exception.code, exception.message, retry === undefined ? {} : { headers: { 'Retry-After': String(retry) } });
+  }
   if (exception instanceof WrongExpectedRevisionError) {
     return new ProblemError(409, 'CONCURRENCY_CONFLICT', 'The programme changed while the decision was being taken, more often than retries could absorb; try again.');
   }

@@ -1,5 +1,7 @@
+import { CodedError, type ErrorKind } from '../common/coded-error.js';
+
 /** How a refusal reads to a client, independent of transport: the HTTP layer maps these to 404, 409 and 422. */
-export type ProgramErrorKind = 'not-found' | 'conflict' | 'rule';
+export type ProgramErrorKind = Extract<ErrorKind, 'not-found' | 'conflict' | 'rule'>;
 
 /** Every refusal the domain can give, with its kind. The codes are API.md's and clients switch on them. */
 export const PROGRAM_ERROR_KINDS = {
@@ -41,15 +43,12 @@ export type ProgramErrorCode = keyof typeof PROGRAM_ERROR_KINDS;
 export const PROGRAM_ERROR_CODES = Object.keys(PROGRAM_ERROR_KINDS) as ProgramErrorCode[];
 
 /** A decision the programme refuses. `message` tells a person what stands in the way and what would unblock it. */
-export class ProgramRuleError extends Error {
+export class ProgramRuleError extends CodedError<ProgramErrorCode> {
   override readonly name = 'ProgramRuleError';
-  readonly code: ProgramErrorCode;
-  readonly kind: ProgramErrorKind;
+  declare readonly kind: ProgramErrorKind;
 
   constructor(code: ProgramErrorCode, message: string) {
-    super(message);
-    this.code = code;
-    this.kind = PROGRAM_ERROR_KINDS[code];
+    super(code, PROGRAM_ERROR_KINDS[code], message);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { JsonObject } from '../event-store/json.js';
+import type { JsonObject } from '../common/json.js';
 
 /**
  * The facts of one programme, exactly as DOMAIN.md names them. Data is plain JSON (no Date, no undefined: an

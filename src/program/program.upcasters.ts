@@ -1,4 +1,4 @@
-import type { JsonObject } from '../event-store/json.js';
+import type { JsonObject } from '../common/json.js';
 
 /**
  * Event types are versioned: `metadata.schemaVersion` says which shape of its type an event was recorded in. Every

@@ -1,4 +1,4 @@
-import { ProblemError } from '../http/problem.js';
+import { ReadModelNotReadyError } from './read-model-errors.js';
 
 interface Waiter {
   position: bigint;
@@ -6,9 +6,9 @@ interface Waiter {
   reject(error: Error): void;
 }
 
-/** The 503 a read answers when its projection has not applied the position it asked for. */
-export function notReady(detail: string): ProblemError {
-  return new ProblemError(503, 'READ_MODEL_NOT_READY', `${detail[0]!.toUpperCase()}${detail.slice(1)}; try again shortly.`, { headers: { 'Retry-After': '1' } });
+/** What a read is refused with when its projection has not applied the position it asked for. */
+export function notReady(detail: string): ReadModelNotReadyError {
+  return new ReadModelNotReadyError(detail);
 }
 
 /**

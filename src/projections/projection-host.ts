@@ -1,8 +1,9 @@
 import type { Worker } from 'node:worker_threads';
 import type { AppConfig } from '../config/app-config.js';
-import { ProblemError } from '../http/problem.js';
+import { CodedError } from '../common/coded-error.js';
 import { startWorker } from '../threads/start-worker.js';
 import { BuildWaiters, buildingDetail, notReady, PositionWaiters } from './position-waiters.js';
+import { ProjectionNotFoundError } from './read-model-errors.js';
 import { tableSet } from './projection-catalog.js';
 import type { ProjectionStatus } from './projection-status.js';
 import { type ProjectionState, SharedPositions, type ToHost, type ToThread } from './projection-thread.protocol.js';
@@ -190,7 +191,7 @@ export class ProjectionHost implements ProjectionControl {
   }
 
   async startRebuild(name: string): Promise<ProjectionStatus> {
-    if (!this.index.has(name)) throw new ProblemError(404, 'PROJECTION_NOT_FOUND', `There is no projection named ${name}.`);
+    if (!this.index.has(name)) throw new ProjectionNotFoundError(name);
     return ((await this.call({ method: 'rebuild', name })) as ProjectionStatus[])[0]!;
   }
 
@@ -262,7 +263,7 @@ export class ProjectionHost implements ProjectionControl {
         const pending = this.pending.get(message.id);
         this.pending.delete(message.id);
         if (!pending) return;
-        if (message.problem) pending.reject(new ProblemError(message.problem.status, message.problem.code, message.problem.detail));
+        if (message.refusal) pending.reject(new CodedError(message.refusal.code, message.refusal.kind, message.refusal.message, message.refusal.retryAfterSeconds));
         else if (message.error !== undefined) pending.reject(new Error(message.error));
         else pending.resolve(message.value);
         return;

@@ -1,12 +1,12 @@
 import type { Database } from 'better-sqlite3';
 import type { EventStore } from '../event-store/event-store.port.js';
-import { ProblemError } from '../http/problem.js';
 import { ApplyLatency } from './apply-latency.js';
 import { LiveFeed, type LiveSlot } from './live-feed.js';
 import { ProjectionCatalog, tableSet } from './projection-catalog.js';
 import { type Lag, LagMeter } from './projection-lag.js';
 import { RebuildJob } from './projection-rebuild.js';
 import { BuildWaiters, buildingDetail, notReady, PositionWaiters } from './position-waiters.js';
+import { ProjectionNotFoundError, RebuildInProgressError } from './read-model-errors.js';
 import { type ProjectionStatus, toProjectionStatus } from './projection-status.js';
 import type { Projection, ProjectionControl, ProjectionWriter, TableSet } from './projection.js';
 
@@ -204,8 +204,8 @@ export class ProjectionRunner implements ProjectionControl {
   /** Starts a rebuild into a new generation; the serving one keeps answering until the swap. */
   rebuild(name: string): RebuildJob {
     const slot = this.slots.get(name);
-    if (!slot) throw new ProblemError(404, 'PROJECTION_NOT_FOUND', `There is no projection named ${name}.`);
-    if (slot.job) throw new ProblemError(409, 'REBUILD_IN_PROGRESS', `A rebuild of ${name} is running already.`);
+    if (!slot) throw new ProjectionNotFoundError(name);
+    if (slot.job) throw new RebuildInProgressError(name);
     const generation = Math.max(slot.entry.generation, slot.entry.rebuild?.generation ?? 0) + 1;
     const rebuild = { generation, position: null, applied: 0, startedAt: Date.now() };
     const unfinished = slot.entry.rebuild;

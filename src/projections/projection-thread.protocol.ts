@@ -1,3 +1,4 @@
+import type { ErrorKind } from '../common/coded-error.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { ProjectionStatus } from './projection-status.js';
 
@@ -32,7 +33,15 @@ export type ToHost =
   | { kind: 'retired'; name: string; generation: number }
   | { kind: 'advanced' }
   | { kind: 'log'; level: 'log' | 'error'; message: string }
-  | { kind: 'reply'; id: number; value?: ProjectionStatus[]; problem?: { status: number; code: string; detail: string }; error?: string };
+  | { kind: 'reply'; id: number; value?: ProjectionStatus[]; refusal?: Refusal; error?: string };
+
+/** A coded error (see `CodedError`) as it crosses from the thread to the host, which throws it again. */
+export interface Refusal {
+  code: string;
+  kind: ErrorKind;
+  message: string;
+  retryAfterSeconds?: number;
+}
 
 export type ToThread =
   | { kind: 'start' }

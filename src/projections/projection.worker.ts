@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createEventStore } from '../event-store/event-store.module.js';
-import { ProblemError } from '../http/problem.js';
+import { CodedError } from '../common/coded-error.js';
 import { messageOf } from './projection-batch.js';
 import { ProjectionRunner } from './projection-runner.js';
 import { type ProjectionState, type ProjectionThreadData, SharedPositions, type ToHost, type ToThread } from './projection-thread.protocol.js';
@@ -82,7 +82,10 @@ async function call(message: Extract<ToThread, { kind: 'call' }>): Promise<void>
     if (message.method === 'statuses') return post({ kind: 'reply', id: message.id, value: await runner.statuses() });
     post({ kind: 'reply', id: message.id, value: [await runner.startRebuild(message.name)] });
   } catch (error) {
-    if (error instanceof ProblemError) post({ kind: 'reply', id: message.id, problem: { status: error.status, code: error.code, detail: error.detail } });
+    if (error instanceof CodedError) {
+      const { code, kind, message: text, retryAfterSeconds } = error;
+      post({ kind: 'reply', id: message.id, refusal: { code, kind, message: text, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) } });
+    }
     else post({ kind: 'reply', id: message.id, error: messageOf(error) });
   }
 }

@@ -6,7 +6,7 @@ import type { DecisionContext } from '../../src/command-handling/decide-on-progr
 import { EventStoreUnavailableError } from '../../src/event-store/event-store.errors.js';
 import type { EventStore } from '../../src/event-store/event-store.port.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
-import { ProblemError } from '../../src/http/problem.js';
+import { RevisionMismatchError } from '../../src/command-handling/decision-errors.js';
 import type { ProgramCommand } from '../../src/program/program.commands.js';
 import { checkProgramAcceptsCommands, decide } from '../../src/program/program.decide.js';
 import { ProgramRuleError } from '../../src/program/program.errors.js';
@@ -80,8 +80,8 @@ describe('the command loop', () => {
     await expect(loop.handle(STREAM, PROGRAM, apply('upstage'), context({ ifMatchRevision: 3 }))).rejects.toMatchObject({ code: 'PROGRAM_NOT_FOUND' });
     await loop.handle(STREAM, PROGRAM, launch, context());
     const stale = await loop.handle(STREAM, PROGRAM, apply('upstage'), context({ ifMatchRevision: 5 })).catch((e: unknown) => e);
-    expect(stale).toBeInstanceOf(ProblemError);
-    expect(stale).toMatchObject({ status: 412, code: 'REVISION_MISMATCH' });
+    expect(stale).toBeInstanceOf(RevisionMismatchError);
+    expect(stale).toMatchObject({ kind: 'precondition-failed', code: 'REVISION_MISMATCH', actual: 0, expected: 5 });
     expect((await loop.handle(STREAM, PROGRAM, apply('upstage'), context({ ifMatchRevision: 0 }))).revision).toBe(1);
   });
 
@@ -101,7 +101,7 @@ describe('the command loop', () => {
     it('refuse a key reused with another request', async () => {
       await loop.handle(STREAM, PROGRAM, launch, context());
       await loop.handle(STREAM, PROGRAM, apply('upstage'), keyed('k-1', 'f-1'));
-      await expect(loop.handle(STREAM, PROGRAM, apply('lg-ai-research'), keyed('k-1', 'f-2'))).rejects.toMatchObject({ status: 409, code: 'IDEMPOTENCY_KEY_REUSED' });
+      await expect(loop.handle(STREAM, PROGRAM, apply('lg-ai-research'), keyed('k-1', 'f-2'))).rejects.toMatchObject({ kind: 'conflict', code: 'IDEMPOTENCY_KEY_REUSED' });
     });
 
     it('store nothing under the key of a refused request', async () => {
@@ -138,7 +138,7 @@ describe('the command loop', () => {
       ]);
       expect(settled.filter((s) => s.status === 'fulfilled')).toHaveLength(1);
       const refused = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-      expect(refused?.reason).toMatchObject({ status: 409, code: 'IDEMPOTENCY_KEY_REUSED' });
+      expect(refused?.reason).toMatchObject({ kind: 'conflict', code: 'IDEMPOTENCY_KEY_REUSED' });
       expect(await collect(store.readStream(STREAM))).toHaveLength(2);
     });
 

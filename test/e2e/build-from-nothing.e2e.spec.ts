@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { eventMetadata } from '../../src/command-handling/event-metadata.js';
-import type { JsonObject } from '../../src/event-store/json.js';
+import type { JsonObject } from '../../src/common/json.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { READ_MODEL_FILE } from '../../src/projections/read-model-db.js';
 import { startApp } from '../support/app-harness.js';

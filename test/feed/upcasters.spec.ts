@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { JsonObject } from '../../src/event-store/json.js';
+import type { JsonObject } from '../../src/common/json.js';
 import { currentSchemaVersion, upcast } from '../../src/program/program.upcasters.js';
 
 const eliminated = (data: JsonObject, schemaVersion?: number): { type: string; data: JsonObject; metadata: JsonObject } => ({

@@ -1,4 +1,4 @@
-import { whyNotPlainJson } from '../../src/event-store/json.js';
+import { whyNotPlainJson } from '../../src/common/json.js';
 import type { ProgramCommand } from '../../src/program/program.commands.js';
 import { decide } from '../../src/program/program.decide.js';
 import { PROGRAM_ERROR_KINDS, ProgramRuleError, type ProgramErrorCode } from '../../src/program/program.errors.js';

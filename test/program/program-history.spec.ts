@@ -1,4 +1,4 @@
-import { whyNotPlainJson } from '../../src/event-store/json.js';
+import { whyNotPlainJson } from '../../src/common/json.js';
 import type { ProgramCommand } from '../../src/program/program.commands.js';
 import { decide } from '../../src/program/program.decide.js';
 import type { ProgramEvent } from '../../src/program/program.events.js';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { EventStore } from '../../src/event-store/event-store.port.js';
-import { ProblemError } from '../../src/http/problem.js';
+import { ReadModelNotReadyError } from '../../src/projections/read-model-errors.js';
 import { tableSet } from '../../src/projections/projection-catalog.js';
 import { openReadModelDb } from '../../src/projections/read-model-db.js';
 import { appendSpread, counterProjection, counts, eventually, events, expectedCounts, readLog, slowSubscriptions, workspace } from './runner-fixtures.js';
@@ -24,7 +24,7 @@ describe('a projection built from nothing', () => {
   async function expectReadsHeldUntilBuilt({ runner, db }: ReturnType<typeof ws.open>): Promise<void> {
     expect(runner.isBuilding('counter')).toBe(true);
     runner.start();
-    await expect(runner.waitUntilServing('counter', 20)).rejects.toMatchObject({ status: 503, code: 'READ_MODEL_NOT_READY' });
+    await expect(runner.waitUntilServing('counter', 20)).rejects.toMatchObject({ kind: 'unavailable', code: 'READ_MODEL_NOT_READY' });
     await runner.waitUntilServing('counter', 10_000);
     expect(counts(db, runner)).toEqual(expectedCounts(await readLog(ws.store)));
   }
@@ -38,9 +38,9 @@ describe('a projection built from nothing', () => {
     runner.start();
 
     const refused = await runner.waitUntilServing('counter', 100).catch((error: unknown) => error);
-    expect(refused).toBeInstanceOf(ProblemError);
-    expect(refused).toMatchObject({ status: 503, code: 'READ_MODEL_NOT_READY', extras: { headers: { 'Retry-After': '1' } } });
-    expect((refused as ProblemError).detail).toMatch(/^The counter read model is being built from the event log \(at (no event yet|position \d+ of \d+)\)/);
+    expect(refused).toBeInstanceOf(ReadModelNotReadyError);
+    expect(refused).toMatchObject({ kind: 'unavailable', code: 'READ_MODEL_NOT_READY', retryAfterSeconds: 1 });
+    expect((refused as ReadModelNotReadyError).message).toMatch(/^The counter read model is being built from the event log \(at (no event yet|position \d+ of \d+)\)/);
     const building = await runner.status('counter');
     expect(building).toMatchObject({ status: 'rebuilding', rebuild: { generation: 1 } });
     expect(building.rebuild!.done).toBeLessThan(400);
@@ -132,7 +132,7 @@ describe('a projection built from nothing', () => {
     const { runner } = ws.open([counterProjection('counter', { refusing: new Set(['counter-poison']) })], slow(ws.store));
     runner.start();
     const error = await runner.waitUntilServing('counter', 10_000).catch((e: unknown) => e);
-    expect(error).toMatchObject({ status: 503, code: 'READ_MODEL_NOT_READY', detail: expect.stringContaining('halted at a refused event') });
+    expect(error).toMatchObject({ kind: 'unavailable', code: 'READ_MODEL_NOT_READY', message: expect.stringContaining('halted at a refused event') });
     expect(runner.isBuilding('counter')).toBe(true);
   });
 

@@ -36,7 +36,7 @@ describe('a projection that refuses an event', () => {
       `projection counter halted at position ${poison.position} (type Counted, stream counter-bad, event ${poison.eventId}): refused counter-bad@0`,
     );
     // Reads of a halted projection answer 503 at once.
-    await expect(runner.waitForPosition('counter', poison.position, 5000)).rejects.toMatchObject({ status: 503, code: 'READ_MODEL_NOT_READY' });
+    await expect(runner.waitForPosition('counter', poison.position, 5000)).rejects.toMatchObject({ kind: 'unavailable', code: 'READ_MODEL_NOT_READY' });
 
     // Health shows it (degraded, not a 503: decisions and the other read models still work).
     let httpStatus = 200;

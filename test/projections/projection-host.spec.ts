@@ -5,7 +5,7 @@ import type { Worker } from 'node:worker_threads';
 import { eventMetadata } from '../../src/command-handling/event-metadata.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { createEventStore } from '../../src/event-store/event-store.module.js';
-import type { JsonObject } from '../../src/event-store/json.js';
+import type { JsonObject } from '../../src/common/json.js';
 import { ProjectionHost, type RestartTimings } from '../../src/projections/projection-host.js';
 import { readModelPath } from '../../src/projections/read-model-db.js';
 import { PROJECTION_NAMES } from '../../src/projections/projections.registry.js';
@@ -121,9 +121,9 @@ describe('ProjectionHost', () => {
     try {
       await withHostOn(data.path, async ({ host }) => {
         await expect(host.waitUntilServing('audit', 20)).rejects.toMatchObject({
-          status: 503,
+          kind: 'unavailable',
           code: 'READ_MODEL_NOT_READY',
-          detail: expect.stringMatching(/^The audit read model is being built from the event log/),
+          message: expect.stringMatching(/^The audit read model is being built from the event log/),
         });
         for (const name of NAMES) await host.waitUntilServing(name, 30_000);
         const statuses = await host.statuses();
@@ -157,7 +157,7 @@ describe('ProjectionHost', () => {
         await until(async () => delays(), (seen) => seen.length >= 5);
         expect(delays().slice(0, 5)).toEqual([50, 100, 200, 200, 200]);
         expect(logs.filter((line) => line.includes('could not start')).length).toBeGreaterThanOrEqual(3);
-        await expect(host.waitForPosition('standings', 1_000_000n, 1000)).rejects.toMatchObject({ status: 503, code: 'READ_MODEL_NOT_READY' });
+        await expect(host.waitForPosition('standings', 1_000_000n, 1000)).rejects.toMatchObject({ kind: 'unavailable', code: 'READ_MODEL_NOT_READY' });
         const [health] = await host.statuses();
         expect(health).toMatchObject({ status: 'failed', error: { message: expect.stringContaining('restarting') } });
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { ProblemError } from '../../src/http/problem.js';
+import { ProjectionNotFoundError, RebuildInProgressError } from '../../src/projections/read-model-errors.js';
 import type { Database } from 'better-sqlite3';
 import type { Projection } from '../../src/projections/projection.js';
 import { appendSpread, counterProjection, counts, eventually, expectedCounts, readLog, workspace } from './runner-fixtures.js';
@@ -141,9 +141,9 @@ describe('rebuilding a projection without downtime', () => {
     await appendSpread(ws.store, 3000);
     const { runner } = ws.open([counterProjection()], { chunkSize: 100 });
     runner.start();
-    expect(() => runner.rebuild('nope')).toThrow(expect.objectContaining({ status: 404, code: 'PROJECTION_NOT_FOUND' }) as unknown as ProblemError);
+    expect(() => runner.rebuild('nope')).toThrow(ProjectionNotFoundError);
     const job = runner.rebuild('counter');
-    expect(() => runner.rebuild('counter')).toThrow(expect.objectContaining({ status: 409, code: 'REBUILD_IN_PROGRESS' }) as unknown as ProblemError);
+    expect(() => runner.rebuild('counter')).toThrow(RebuildInProgressError);
     await job.done;
     expect(job.outcome).toBe('swapped');
   });

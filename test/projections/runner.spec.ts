@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { ProblemError } from '../../src/http/problem.js';
+import { ReadModelNotReadyError } from '../../src/projections/read-model-errors.js';
 import {
   appendSpread,
   counterProjection,
@@ -71,8 +71,8 @@ describe('projection runner on SQLite', () => {
     const started = Date.now();
     const error = await runner.waitForPosition('counter', 10n ** 18n, 150).catch((e: unknown) => e);
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
-    expect(error).toBeInstanceOf(ProblemError);
-    expect(error).toMatchObject({ status: 503, code: 'READ_MODEL_NOT_READY', extras: { headers: { 'Retry-After': '1' } } });
+    expect(error).toBeInstanceOf(ReadModelNotReadyError);
+    expect(error).toMatchObject({ kind: 'unavailable', code: 'READ_MODEL_NOT_READY', retryAfterSeconds: 1 });
   });
 
   it('resumes from its checkpoint after a restart, applying nothing twice', async () => {

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../../src/event-store/event-store.port.js';
-import type { JsonObject } from '../../src/event-store/json.js';
+import type { JsonObject } from '../../src/common/json.js';
 import type { ProgramEvent } from '../../src/program/program.events.js';
 import { occurredAtMillis, programRecordOf } from '../../src/projections/common/program-event.js';
 import type { StandingsInput } from '../../src/projections/standings/standings.fold.js';

@@ -16,7 +16,7 @@ import {
 } from '@eventstore/db-client';
 import { EventStoreInputError, EventStoreUnavailableError, WrongExpectedRevisionError } from '../event-store.errors.js';
 import type { ExpectedRevision, RecordedEvent } from '../event-store.port.js';
-import type { JsonObject } from '../json.js';
+import type { JsonObject } from '../../common/json.js';
 
 /*
  * Translations between the port and `@eventstore/db-client` 6.2.1. Bigints stay in here: only `position` leaves.

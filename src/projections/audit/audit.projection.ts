@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { RecordedEvent } from '../../event-store/event-store.port.js';
-import type { JsonObject } from '../../event-store/json.js';
+import type { JsonObject } from '../../common/json.js';
 import { type AuditMetadata, auditMetadataOf, programRecordOf, teamsNamedBy } from '../common/program-event.js';
 import { IsoTimes } from '../common/iso-times.js';
 import type { Projection, ProjectionWriter, TableSet } from '../projection.js';

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../../event-store/event-store.port.js';
-import type { JsonObject, JsonValue } from '../../event-store/json.js';
+import type { JsonObject, JsonValue } from '../../common/json.js';
 import type { ProgramEvent, ProgramEventType } from '../../program/program.events.js';
 import { programIdOfStream } from '../../program/program.stream.js';
 import type { IsoTimes } from './iso-times.js';

@@ -1,13 +1,14 @@
-import { ProblemError } from '../../http/problem.js';
+import { ProgramRuleError } from '../../program/program.errors.js';
 
-export function programNotFound(programId: string): ProblemError {
-  return new ProblemError(404, 'PROGRAM_NOT_FOUND', `Programme "${programId}" does not exist.`);
+/** The 404s of the reads, with the domain's codes (a read of a programme or team that is not there). */
+export function programNotFound(programId: string): ProgramRuleError {
+  return new ProgramRuleError('PROGRAM_NOT_FOUND', `Programme "${programId}" does not exist.`);
 }
 
-export function programNotFoundAsOf(programId: string): ProblemError {
-  return new ProblemError(404, 'PROGRAM_NOT_FOUND', `Programme "${programId}" did not exist at that point.`);
+export function programNotFoundAsOf(programId: string): ProgramRuleError {
+  return new ProgramRuleError('PROGRAM_NOT_FOUND', `Programme "${programId}" did not exist at that point.`);
 }
 
-export function teamNotFound(programId: string, teamId: string): ProblemError {
-  return new ProblemError(404, 'TEAM_NOT_FOUND', `Team "${teamId}" never applied to programme "${programId}".`);
+export function teamNotFound(programId: string, teamId: string): ProgramRuleError {
+  return new ProgramRuleError('TEAM_NOT_FOUND', `Team "${teamId}" never applied to programme "${programId}".`);
 }
