@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { eventMetadata } from '../src/command-handling/event-metadata.js';
+import { currentSchemaVersion } from '../src/program/program.upcasters.js';
 import type { NewEvent } from '../src/event-store/event-store.port.js';
 import type { JsonObject } from '../src/common/json.js';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
@@ -49,7 +50,7 @@ export async function seedProgrammes(filename: string, length: number): Promise<
 }
 
 const seedMetadata = (type: string) =>
-  eventMetadata({ actor: { id: 'kim.official', role: 'official' }, reason: 'seed', correlationId: 'seed' }, randomUUID(), new Date().toISOString(), type);
+  eventMetadata({ actor: { id: 'kim.official', role: 'official' }, reason: 'seed', correlationId: 'seed' }, randomUUID(), new Date().toISOString(), currentSchemaVersion(type));
 
 /** The next decision a load sends: its URL and JSON body. */
 export type NextDecision = (baseUrl: string) => { url: string; body: string };

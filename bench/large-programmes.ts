@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { eventMetadata } from '../src/command-handling/event-metadata.js';
+import { currentSchemaVersion } from '../src/program/program.upcasters.js';
 import type { NewEvent } from '../src/event-store/event-store.port.js';
 import type { JsonObject } from '../src/common/json.js';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
@@ -34,7 +35,7 @@ export class ProgrammeBuilder {
     for (const event of decided) {
       this.state = programDecider.evolve(this.state, event);
       const context = { actor: { id: 'kim.official', role: 'official' }, reason: 'seeded for the benchmark', correlationId: commandId };
-      this.events.push({ eventId: randomUUID(), type: event.type, data: event.data as JsonObject, metadata: eventMetadata(context, commandId, occurredAt, event.type) });
+      this.events.push({ eventId: randomUUID(), type: event.type, data: event.data as JsonObject, metadata: eventMetadata(context, commandId, occurredAt, currentSchemaVersion(event.type)) });
     }
   }
 

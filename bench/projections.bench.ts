@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eventMetadata } from '../src/command-handling/event-metadata.js';
+import { currentSchemaVersion } from '../src/program/program.upcasters.js';
 import type { NewEvent } from '../src/event-store/event-store.port.js';
 import type { JsonObject } from '../src/common/json.js';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
@@ -125,7 +126,7 @@ function* programmeEvents(programId: string, corrections: number): Generator<New
     const commandId = randomUUID();
     for (const event of decide(command, state)) {
       state = evolve(state, event);
-      yield { eventId: randomUUID(), type: event.type, data: event.data as unknown as JsonObject, metadata: eventMetadata(context, commandId, new Date().toISOString(), event.type) };
+      yield { eventId: randomUUID(), type: event.type, data: event.data as unknown as JsonObject, metadata: eventMetadata(context, commandId, new Date().toISOString(), currentSchemaVersion(event.type)) };
     }
   }
 }

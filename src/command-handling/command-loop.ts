@@ -2,8 +2,7 @@ import { hash, randomUUID } from 'node:crypto';
 import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../event-store/event-store.errors.js';
 import type { EventStore, NewEvent, RecordedEvent } from '../event-store/event-store.port.js';
 import type { JsonObject } from '../common/json.js';
-import { upcast } from '../program/program.upcasters.js';
-import type { DecisionContext, DecisionOutcome } from './decide-on-program.command.js';
+import type { DecisionContext, DecisionOutcome } from './decision.js';
 import { IdempotencyKeyReusedError, RevisionMismatchError } from './decision-errors.js';
 import { eventMetadata } from './event-metadata.js';
 import { KeyedMutex } from './keyed-mutex.js';
@@ -17,6 +16,13 @@ export interface Decider<Command, Event extends { type: string; data: JsonObject
   /** The checks that come before `If-Match` (API.md's order): existence, conclusion. */
   precheck(command: Command, state: State): void;
   decide(command: Command, state: State): Event[];
+  /**
+   * A recorded event in the current shape of its type: older recorded shapes are upcast before the fold sees them
+   * (the same event object when it is current).
+   */
+  upcast(event: RecordedEvent): RecordedEvent;
+  /** The version of its type's shape a new event is recorded in (its metadata's `schemaVersion`). */
+  schemaVersion(type: string): number;
   /** How heavy a state is to hold in memory, in the unit of `CommandLoopOptions.cacheWeight` (a programme: its teams). */
   weigh?(state: State): number;
   /** How a state is saved and read back; a decider without it is never snapshotted. */
@@ -92,11 +98,11 @@ export class CommandLoop<Command, Event extends { type: string; data: JsonObject
     this.cache = new StreamStateCache(options.cacheWeight ?? 500_000, (snapshot) => (weigh ? weigh(snapshot.state) : 1) + snapshot.keys.held.size);
   }
 
-  handle(streamId: string, programId: string, command: Command, context: DecisionContext): Promise<DecisionOutcome> {
-    return this.mutex.run(streamId, () => this.decideWithRetries(streamId, programId, command, context));
+  handle(streamId: string, command: Command, context: DecisionContext): Promise<DecisionOutcome> {
+    return this.mutex.run(streamId, () => this.decideWithRetries(streamId, command, context));
   }
 
-  private async decideWithRetries(streamId: string, programId: string, command: Command, context: DecisionContext): Promise<DecisionOutcome> {
+  private async decideWithRetries(streamId: string, command: Command, context: DecisionContext): Promise<DecisionOutcome> {
     // A keyed command's id derives from the key and the request's fingerprint: the same request sent twice makes the
     // same event ids (so the store sees a retry), while another request under the same key cannot pass for it.
     const commandId = context.idempotency
@@ -112,24 +118,24 @@ export class CommandLoop<Command, Event extends { type: string; data: JsonObject
       let snapshot = cached ?? (await this.catchUp(streamId));
       let decision: Decision<Event>;
       try {
-        decision = this.decideOn(snapshot, streamId, command, context, programId);
+        decision = this.decideOn(snapshot, streamId, command, context);
       } catch (refusal) {
         if (!cached) throw refusal;
         snapshot = await this.catchUp(streamId);
-        decision = this.decideOn(snapshot, streamId, command, context, programId);
+        decision = this.decideOn(snapshot, streamId, command, context);
       }
       if ('replay' in decision) return decision.replay;
       const events: NewEvent[] = decision.events.map((event, index) => ({
         eventId: uuidv5(`${commandId}/${index}`),
         type: event.type,
         data: event.data,
-        metadata: eventMetadata(context, commandId, occurredAt, event.type),
+        metadata: eventMetadata(context, commandId, occurredAt, this.decider.schemaVersion(event.type)),
       }));
       try {
         const result = await this.appendSurvivingOutages(streamId, events, snapshot.revision < 0 ? 'no-stream' : snapshot.revision);
         this.remember(streamId, this.fold(snapshot, result.events));
         // The store found these very events recorded already: another process took this keyed request first.
-        return outcome(programId, result.events, result.alreadyRecorded === true);
+        return outcome(result.events, result.alreadyRecorded === true);
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw error;
         // Another writer got there first: back off a little (jittered) and decide again on the new state.
@@ -244,7 +250,7 @@ export class CommandLoop<Command, Event extends { type: string; data: JsonObject
     let state = snapshot.state;
     for (const recorded of events) {
       // The decider knows only the current shape of each event type; older recorded shapes are upcast first.
-      const event = upcast(recorded);
+      const event = this.decider.upcast(recorded);
       state = this.decider.evolve(state, { type: event.type, data: event.data } as Event);
       const key = event.metadata['idempotencyKey'];
       if (typeof key !== 'string') continue;
@@ -258,8 +264,8 @@ export class CommandLoop<Command, Event extends { type: string; data: JsonObject
   }
 
   /** The events the command decides on `snapshot`, or the first outcome again for a key seen before; throws a refusal. */
-  private decideOn(snapshot: StreamSnapshot<State>, streamId: string, command: Command, context: DecisionContext, programId: string): Decision<Event> {
-    const replay = this.replayOf(snapshot, streamId, context, programId);
+  private decideOn(snapshot: StreamSnapshot<State>, streamId: string, command: Command, context: DecisionContext): Decision<Event> {
+    const replay = this.replayOf(snapshot, streamId, context);
     if (replay) return { replay };
     this.decider.precheck(command, snapshot.state);
     if (context.ifMatchRevision !== undefined && context.ifMatchRevision !== snapshot.revision) {
@@ -268,7 +274,7 @@ export class CommandLoop<Command, Event extends { type: string; data: JsonObject
     return { events: this.decider.decide(command, snapshot.state) };
   }
 
-  private replayOf(snapshot: StreamSnapshot<State>, streamId: string, context: DecisionContext, programId: string): DecisionOutcome | null {
+  private replayOf(snapshot: StreamSnapshot<State>, streamId: string, context: DecisionContext): DecisionOutcome | null {
     if (!context.idempotency) return null;
     const { key, fingerprint } = context.idempotency;
     // The keys of the events up to the last snapshot are saved with it, not held in memory.
@@ -278,15 +284,14 @@ export class CommandLoop<Command, Event extends { type: string; data: JsonObject
     if (seen.fingerprint !== fingerprint) {
       throw new IdempotencyKeyReusedError();
     }
-    return outcome(programId, seen.events, true);
+    return outcome(seen.events, true);
   }
 }
 
-function outcome(programId: string, events: ReadonlyArray<Pick<RecordedEvent, 'type' | 'revision' | 'position'>>, replayed: boolean): DecisionOutcome {
+function outcome(events: ReadonlyArray<Pick<RecordedEvent, 'type' | 'revision' | 'position'>>, replayed: boolean): DecisionOutcome {
   const last = events[events.length - 1]!;
   return {
     replayed,
-    programId,
     revision: last.revision,
     position: last.position.toString(),
     events: events.map((event) => ({ type: event.type, revision: event.revision, position: event.position.toString() })),

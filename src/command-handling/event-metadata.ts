@@ -1,15 +1,14 @@
 import type { JsonObject } from '../common/json.js';
-import { currentSchemaVersion } from '../program/program.upcasters.js';
-import type { DecisionContext } from './decide-on-program.command.js';
+import type { DecisionContext } from './decision.js';
 
 /**
  * The metadata every decision's events carry. `recordedAt` is not here: the store stamps it on the envelope.
- * `schemaVersion` is the current version of the event's type (see program.upcasters.ts), so readers can upcast the
+ * `schemaVersion` is the current version of the event's type (the decider's), so readers can upcast the
  * older shapes; more keys (hash chain, signatures) join here.
  */
-export function eventMetadata(context: DecisionContext, commandId: string, occurredAt: string, type: string): JsonObject {
+export function eventMetadata(context: DecisionContext, commandId: string, occurredAt: string, schemaVersion: number): JsonObject {
   return {
-    schemaVersion: currentSchemaVersion(type),
+    schemaVersion,
     actor: { id: context.actor.id, role: context.actor.role },
     reason: context.reason,
     legalBasis: context.legalBasis ?? null,

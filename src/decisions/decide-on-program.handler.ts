@@ -1,7 +1,7 @@
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CommandLoop, type Clock } from '../command-handling/command-loop.js';
-import { DecideOnProgram, type DecisionOutcome } from '../command-handling/decide-on-program.command.js';
+import { DecideOnProgram, type ProgramDecisionOutcome } from './decide-on-program.command.js';
 import type { SnapshotStore } from '../command-handling/snapshot-store.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -17,7 +17,7 @@ export const SNAPSHOT_STORE = Symbol('SNAPSHOT_STORE');
 
 /** Every decision of a programme: the programme's stream, its decider, the shared loop. */
 @CommandHandler(DecideOnProgram)
-export class DecideOnProgramHandler implements ICommandHandler<DecideOnProgram, DecisionOutcome> {
+export class DecideOnProgramHandler implements ICommandHandler<DecideOnProgram, ProgramDecisionOutcome> {
   private readonly loop: CommandLoop<ProgramCommand, ProgramEvent, ProgramState>;
   private readonly logger = new Logger('Decisions');
 
@@ -34,8 +34,8 @@ export class DecideOnProgramHandler implements ICommandHandler<DecideOnProgram, 
     });
   }
 
-  execute({ command, context }: DecideOnProgram): Promise<DecisionOutcome> {
+  async execute({ command, context }: DecideOnProgram): Promise<ProgramDecisionOutcome> {
     const { programId } = command.data;
-    return this.loop.handle(programStreamId(programId), programId, command, context);
+    return { programId, ...(await this.loop.handle(programStreamId(programId), command, context)) };
   }
 }

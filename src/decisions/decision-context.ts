@@ -3,7 +3,7 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import canonicalize from 'canonicalize';
 import type { FastifyRequest } from 'fastify';
 import type { AuthorisedActor } from '../auth/actor.js';
-import type { DecisionContext } from '../command-handling/decide-on-program.command.js';
+import type { DecisionContext } from '../command-handling/decision.js';
 import { ProblemError } from '../http/problem.js';
 import type { DecisionDto } from './decision.dto.js';
 

@@ -1,6 +1,7 @@
 import type { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
-import { DecideOnProgram, type DecisionContext, type DecisionOutcome } from '../command-handling/decide-on-program.command.js';
+import type { DecisionContext } from '../command-handling/decision.js';
+import { DecideOnProgram, type ProgramDecisionOutcome } from './decide-on-program.command.js';
 import type { ProgramCommand } from '../program/program.commands.js';
 
 /**
@@ -9,7 +10,7 @@ import type { ProgramCommand } from '../program/program.commands.js';
  * overwrite the status with the route's fixed one.
  */
 export async function takeDecision(commandBus: CommandBus, reply: FastifyReply, command: ProgramCommand, context: DecisionContext): Promise<void> {
-  const outcome = await commandBus.execute<DecideOnProgram, DecisionOutcome>(new DecideOnProgram(command, context));
+  const outcome = await commandBus.execute<DecideOnProgram, ProgramDecisionOutcome>(new DecideOnProgram(command, context));
   const { replayed, programId, revision, position, events } = outcome;
   const body = JSON.stringify({ programId, revision, position, events: events.map(({ type, revision, position }) => ({ type, revision, position })) });
   // Serialised here, once: Fastify sends a string as it is, with its length. Not awaited: a FastifyReply's `then`

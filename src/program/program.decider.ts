@@ -4,6 +4,7 @@ import { checkProgramAcceptsCommands, decide } from './program.decide.js';
 import type { ProgramEvent } from './program.events.js';
 import { PROGRAM_SNAPSHOT_VERSION, programFromSnapshot, programSnapshot } from './program.snapshot.js';
 import { evolve, initialState, type ProgramState } from './program.state.js';
+import { currentSchemaVersion, upcast } from './program.upcasters.js';
 
 /** The programme as the command loop runs it: its fold and decisions, its weight in memory, its snapshots. */
 export const programDecider: Decider<ProgramCommand, ProgramEvent, ProgramState> = {
@@ -11,6 +12,8 @@ export const programDecider: Decider<ProgramCommand, ProgramEvent, ProgramState>
   evolve,
   precheck: checkProgramAcceptsCommands,
   decide,
+  upcast,
+  schemaVersion: currentSchemaVersion,
   weigh: (state) => (state.exists ? state.teams.size + 1 : 1),
   snapshots: {
     version: PROGRAM_SNAPSHOT_VERSION,

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { v5 as uuidPackageV5 } from 'uuid';
 import { CommandLoop, uuidv5 } from '../../src/command-handling/command-loop.js';
-import type { DecisionContext } from '../../src/command-handling/decide-on-program.command.js';
+import type { DecisionContext } from '../../src/command-handling/decision.js';
 import { EventStoreUnavailableError } from '../../src/event-store/event-store.errors.js';
 import type { EventStore } from '../../src/event-store/event-store.port.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
@@ -12,6 +12,7 @@ import { checkProgramAcceptsCommands, decide } from '../../src/program/program.d
 import { ProgramRuleError } from '../../src/program/program.errors.js';
 import type { ProgramEvent } from '../../src/program/program.events.js';
 import { evolve, initialState, type ProgramState } from '../../src/program/program.state.js';
+import { currentSchemaVersion, upcast } from '../../src/program/program.upcasters.js';
 import { collect } from '../event-store/event-store.contract.js';
 import { tempDir } from '../support/temp-dir.js';
 import { commandsOf } from '../program/program.fixtures.js';
@@ -21,7 +22,7 @@ const STREAM = `program-${PROGRAM}`;
 const command = commandsOf(PROGRAM);
 const clock = { now: () => new Date('2026-01-15T01:00:00.000Z') };
 const newLoop = (store: EventStore) =>
-  new CommandLoop<ProgramCommand, ProgramEvent, ProgramState>(store, { initialState, evolve, precheck: checkProgramAcceptsCommands, decide }, clock);
+  new CommandLoop<ProgramCommand, ProgramEvent, ProgramState>(store, { initialState, evolve, precheck: checkProgramAcceptsCommands, decide, upcast, schemaVersion: currentSchemaVersion }, clock);
 const context = (extra: Partial<DecisionContext> = {}): DecisionContext => ({
   actor: { id: 'kim.official', role: 'official' },
   reason: 'as announced',
@@ -47,8 +48,8 @@ describe('the command loop', () => {
   });
 
   it('appends the decided events with the decision metadata and answers their revisions and positions', async () => {
-    const outcome = await loop.handle(STREAM, PROGRAM, launch, context({ legalBasis: 'Act 12', effectiveAt: '2025-07-01T09:00:00+09:00', causationId: 'c-9' }));
-    expect(outcome).toMatchObject({ replayed: false, programId: PROGRAM, revision: 0, events: [{ type: 'ProgramLaunched', revision: 0 }] });
+    const outcome = await loop.handle(STREAM, launch, context({ legalBasis: 'Act 12', effectiveAt: '2025-07-01T09:00:00+09:00', causationId: 'c-9' }));
+    expect(outcome).toMatchObject({ replayed: false, revision: 0, events: [{ type: 'ProgramLaunched', revision: 0 }] });
     expect(outcome.position).toMatch(/^\d+$/);
     const [event] = await collect(store.readStream(STREAM));
     expect(event!.metadata).toEqual({
@@ -62,7 +63,7 @@ describe('the command loop', () => {
       idempotencyKey: null,
       occurredAt: '2025-07-01T00:00:00.000Z',
     });
-    const second = await loop.handle(STREAM, PROGRAM, apply('upstage'), context());
+    const second = await loop.handle(STREAM, apply('upstage'), context());
     const [, applied] = await collect(store.readStream(STREAM));
     expect(applied!.metadata['occurredAt']).toBe('2026-01-15T01:00:00.000Z');
     expect(applied!.metadata['causationId']).toBe(applied!.metadata['commandId']);
@@ -70,71 +71,71 @@ describe('the command loop', () => {
   });
 
   it('refuses by the rules, with nothing appended', async () => {
-    await expect(loop.handle(STREAM, PROGRAM, apply('upstage'), context())).rejects.toMatchObject({ code: 'PROGRAM_NOT_FOUND' });
-    await loop.handle(STREAM, PROGRAM, launch, context());
-    await expect(loop.handle(STREAM, PROGRAM, launch, context())).rejects.toBeInstanceOf(ProgramRuleError);
+    await expect(loop.handle(STREAM, apply('upstage'), context())).rejects.toMatchObject({ code: 'PROGRAM_NOT_FOUND' });
+    await loop.handle(STREAM, launch, context());
+    await expect(loop.handle(STREAM, launch, context())).rejects.toBeInstanceOf(ProgramRuleError);
     expect(await collect(store.readStream(STREAM))).toHaveLength(1);
   });
 
   it('takes a decision under If-Match only at that revision, after the existence checks', async () => {
-    await expect(loop.handle(STREAM, PROGRAM, apply('upstage'), context({ ifMatchRevision: 3 }))).rejects.toMatchObject({ code: 'PROGRAM_NOT_FOUND' });
-    await loop.handle(STREAM, PROGRAM, launch, context());
-    const stale = await loop.handle(STREAM, PROGRAM, apply('upstage'), context({ ifMatchRevision: 5 })).catch((e: unknown) => e);
+    await expect(loop.handle(STREAM, apply('upstage'), context({ ifMatchRevision: 3 }))).rejects.toMatchObject({ code: 'PROGRAM_NOT_FOUND' });
+    await loop.handle(STREAM, launch, context());
+    const stale = await loop.handle(STREAM, apply('upstage'), context({ ifMatchRevision: 5 })).catch((e: unknown) => e);
     expect(stale).toBeInstanceOf(RevisionMismatchError);
     expect(stale).toMatchObject({ kind: 'precondition-failed', code: 'REVISION_MISMATCH', actual: 0, expected: 5 });
-    expect((await loop.handle(STREAM, PROGRAM, apply('upstage'), context({ ifMatchRevision: 0 }))).revision).toBe(1);
+    expect((await loop.handle(STREAM, apply('upstage'), context({ ifMatchRevision: 0 }))).revision).toBe(1);
   });
 
   describe('idempotency keys', () => {
     const keyed = (key: string, fingerprint = 'f-1') => context({ idempotency: { key, fingerprint } });
 
     it('answer a repeated request with the first outcome and append nothing, also after a restart', async () => {
-      await loop.handle(STREAM, PROGRAM, launch, context());
-      const first = await loop.handle(STREAM, PROGRAM, apply('upstage'), keyed('k-1'));
-      const again = await loop.handle(STREAM, PROGRAM, apply('upstage'), keyed('k-1'));
+      await loop.handle(STREAM, launch, context());
+      const first = await loop.handle(STREAM, apply('upstage'), keyed('k-1'));
+      const again = await loop.handle(STREAM, apply('upstage'), keyed('k-1'));
       expect(again).toEqual({ ...first, replayed: true });
       const restarted = newLoop(store);
-      expect(await restarted.handle(STREAM, PROGRAM, apply('upstage'), keyed('k-1'))).toEqual({ ...first, replayed: true });
+      expect(await restarted.handle(STREAM, apply('upstage'), keyed('k-1'))).toEqual({ ...first, replayed: true });
       expect(await collect(store.readStream(STREAM))).toHaveLength(2);
     });
 
     it('refuse a key reused with another request', async () => {
-      await loop.handle(STREAM, PROGRAM, launch, context());
-      await loop.handle(STREAM, PROGRAM, apply('upstage'), keyed('k-1', 'f-1'));
-      await expect(loop.handle(STREAM, PROGRAM, apply('lg-ai-research'), keyed('k-1', 'f-2'))).rejects.toMatchObject({ kind: 'conflict', code: 'IDEMPOTENCY_KEY_REUSED' });
+      await loop.handle(STREAM, launch, context());
+      await loop.handle(STREAM, apply('upstage'), keyed('k-1', 'f-1'));
+      await expect(loop.handle(STREAM, apply('lg-ai-research'), keyed('k-1', 'f-2'))).rejects.toMatchObject({ kind: 'conflict', code: 'IDEMPOTENCY_KEY_REUSED' });
     });
 
     it('store nothing under the key of a refused request', async () => {
-      await loop.handle(STREAM, PROGRAM, launch, context());
-      await loop.handle(STREAM, PROGRAM, command('CloseApplications', {}), context());
-      await expect(loop.handle(STREAM, PROGRAM, apply('upstage'), keyed('k-1', 'f-1'))).rejects.toMatchObject({ code: 'APPLICATIONS_CLOSED' });
-      await expect(loop.handle(STREAM, PROGRAM, command('SelectFinalist', { teamId: 'nobody' }), keyed('k-1', 'f-2'))).rejects.toMatchObject({
+      await loop.handle(STREAM, launch, context());
+      await loop.handle(STREAM, command('CloseApplications', {}), context());
+      await expect(loop.handle(STREAM, apply('upstage'), keyed('k-1', 'f-1'))).rejects.toMatchObject({ code: 'APPLICATIONS_CLOSED' });
+      await expect(loop.handle(STREAM, command('SelectFinalist', { teamId: 'nobody' }), keyed('k-1', 'f-2'))).rejects.toMatchObject({
         code: 'TEAM_NOT_FOUND',
       });
     });
 
     it('apply exactly one of concurrent identical requests', async () => {
-      await loop.handle(STREAM, PROGRAM, launch, context());
-      const outcomes = await Promise.all(Array.from({ length: 10 }, () => loop.handle(STREAM, PROGRAM, apply('upstage'), keyed('k-1'))));
+      await loop.handle(STREAM, launch, context());
+      const outcomes = await Promise.all(Array.from({ length: 10 }, () => loop.handle(STREAM, apply('upstage'), keyed('k-1'))));
       expect(outcomes.filter((o) => !o.replayed)).toHaveLength(1);
       expect(new Set(outcomes.map((o) => o.position)).size).toBe(1);
       expect(await collect(store.readStream(STREAM))).toHaveLength(2);
     });
 
     it('apply concurrent identical requests from several processes once: the store sees the same event ids', async () => {
-      await loop.handle(STREAM, PROGRAM, launch, context());
+      await loop.handle(STREAM, launch, context());
       const processes = Array.from({ length: 4 }, () => newLoop(store));
-      const outcomes = await Promise.all(processes.map((p) => p.handle(STREAM, PROGRAM, apply('upstage'), keyed('k-1'))));
+      const outcomes = await Promise.all(processes.map((p) => p.handle(STREAM, apply('upstage'), keyed('k-1'))));
       expect(new Set(outcomes.map((o) => o.position)).size).toBe(1);
       expect(outcomes.filter((o) => !o.replayed)).toHaveLength(1);
       expect(await collect(store.readStream(STREAM))).toHaveLength(2);
     });
 
     it('refuse another request under the same key sent to another process at the same moment', async () => {
-      await loop.handle(STREAM, PROGRAM, launch, context());
+      await loop.handle(STREAM, launch, context());
       const settled = await Promise.allSettled([
-        newLoop(store).handle(STREAM, PROGRAM, apply('upstage'), keyed('k-1', 'f-upstage')),
-        newLoop(store).handle(STREAM, PROGRAM, apply('lg-ai-research'), keyed('k-1', 'f-lg')),
+        newLoop(store).handle(STREAM, apply('upstage'), keyed('k-1', 'f-upstage')),
+        newLoop(store).handle(STREAM, apply('lg-ai-research'), keyed('k-1', 'f-lg')),
       ]);
       expect(settled.filter((s) => s.status === 'fulfilled')).toHaveLength(1);
       const refused = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
@@ -143,12 +144,12 @@ describe('the command loop', () => {
     });
 
     it('derive the event ids from the key, so the store itself sees a retried append as the same', async () => {
-      await loop.handle(STREAM, PROGRAM, launch, context());
-      await loop.handle(STREAM, PROGRAM, apply('upstage'), keyed('k-1'));
+      await loop.handle(STREAM, launch, context());
+      await loop.handle(STREAM, apply('upstage'), keyed('k-1'));
       const [, first] = await collect(store.readStream(STREAM));
       const elsewhere = new SqliteEventStore({ filename: join(dir.path, 'other.sqlite') });
-      await newLoop(elsewhere).handle(STREAM, PROGRAM, launch, context());
-      await newLoop(elsewhere).handle(STREAM, PROGRAM, apply('upstage'), keyed('k-1'));
+      await newLoop(elsewhere).handle(STREAM, launch, context());
+      await newLoop(elsewhere).handle(STREAM, apply('upstage'), keyed('k-1'));
       const [, second] = await collect(elsewhere.readStream(STREAM));
       await elsewhere.close();
       expect(second!.eventId).toBe(first!.eventId);
@@ -156,19 +157,19 @@ describe('the command loop', () => {
   });
 
   it('re-reads and re-decides when another process appended first: non-conflicting decisions both land', async () => {
-    await loop.handle(STREAM, PROGRAM, launch, context());
+    await loop.handle(STREAM, launch, context());
     const processes = Array.from({ length: 6 }, () => newLoop(store));
-    await Promise.all(processes.map((p, i) => p.handle(STREAM, PROGRAM, apply(`team-${i}`), context())));
+    await Promise.all(processes.map((p, i) => p.handle(STREAM, apply(`team-${i}`), context())));
     const events = await collect(store.readStream(STREAM));
     expect(events.map((e) => e.data['teamId']).filter(Boolean).sort()).toEqual(['team-0', 'team-1', 'team-2', 'team-3', 'team-4', 'team-5']);
   });
 
   it('lets exactly one of many processes take the last finalist slot; the rules refuse the rest', async () => {
-    await loop.handle(STREAM, PROGRAM, launch, context());
-    for (const team of ['a-team', 'b-team', 'c-team', 'd-team']) await loop.handle(STREAM, PROGRAM, apply(team), context());
-    await loop.handle(STREAM, PROGRAM, command('CloseApplications', {}), context());
-    await loop.handle(STREAM, PROGRAM, command('SelectFinalist', { teamId: 'a-team' }), context());
-    const racers = ['b-team', 'c-team', 'd-team'].flatMap((team) => [newLoop(store), loop].map((l) => l.handle(STREAM, PROGRAM, command('SelectFinalist', { teamId: team }), context())));
+    await loop.handle(STREAM, launch, context());
+    for (const team of ['a-team', 'b-team', 'c-team', 'd-team']) await loop.handle(STREAM, apply(team), context());
+    await loop.handle(STREAM, command('CloseApplications', {}), context());
+    await loop.handle(STREAM, command('SelectFinalist', { teamId: 'a-team' }), context());
+    const racers = ['b-team', 'c-team', 'd-team'].flatMap((team) => [newLoop(store), loop].map((l) => l.handle(STREAM, command('SelectFinalist', { teamId: team }), context())));
     const settled = await Promise.allSettled(racers);
     expect(settled.filter((s) => s.status === 'fulfilled')).toHaveLength(1);
     for (const s of settled) if (s.status === 'rejected') expect(['FINALIST_SLOTS_FULL', 'NOT_AN_APPLICANT']).toContain((s.reason as ProgramRuleError).code);
@@ -177,7 +178,7 @@ describe('the command loop', () => {
   });
 
   it('retries an append the store could not confirm, with the same events, so the decision is taken once', async () => {
-    await loop.handle(STREAM, PROGRAM, launch, context());
+    await loop.handle(STREAM, launch, context());
     let failures = 1;
     const flaky: EventStore = Object.create(store, {
       append: {
@@ -188,7 +189,7 @@ describe('the command loop', () => {
         },
       },
     });
-    const outcome = await newLoop(flaky).handle(STREAM, PROGRAM, apply('upstage'), context());
+    const outcome = await newLoop(flaky).handle(STREAM, apply('upstage'), context());
     expect(outcome).toMatchObject({ revision: 1, replayed: false });
     expect(await collect(store.readStream(STREAM))).toHaveLength(2);
   });
@@ -199,55 +200,55 @@ describe('the command loop', () => {
       readStream: { value: (id: string, options: object) => (reads++, store.readStream(id, options)) },
     });
     const warm = newLoop(counting);
-    await warm.handle(STREAM, PROGRAM, launch, context());
+    await warm.handle(STREAM, launch, context());
     expect(reads).toBe(1);
-    for (let i = 0; i < 5; i++) await warm.handle(STREAM, PROGRAM, apply(`team-${i}`), context());
-    await expect(warm.handle(STREAM, PROGRAM, apply('team-0'), context())).rejects.toMatchObject({ code: 'DUPLICATE_APPLICATION' });
+    for (let i = 0; i < 5; i++) await warm.handle(STREAM, apply(`team-${i}`), context());
+    await expect(warm.handle(STREAM, apply('team-0'), context())).rejects.toMatchObject({ code: 'DUPLICATE_APPLICATION' });
     // Five decisions without a read; the refusal read the stream once, to refuse on what it holds now.
     expect(reads).toBe(2);
     expect(await collect(store.readStream(STREAM))).toHaveLength(6);
   });
 
   it('never refuses on a state another process made stale: it reads the stream and decides again', async () => {
-    await loop.handle(STREAM, PROGRAM, launch, context());
-    for (const team of ['a-team', 'b-team', 'c-team']) await loop.handle(STREAM, PROGRAM, apply(team), context());
-    await loop.handle(STREAM, PROGRAM, command('CloseApplications', {}), context());
-    for (const team of ['a-team', 'b-team']) await loop.handle(STREAM, PROGRAM, command('SelectFinalist', { teamId: team }), context());
+    await loop.handle(STREAM, launch, context());
+    for (const team of ['a-team', 'b-team', 'c-team']) await loop.handle(STREAM, apply(team), context());
+    await loop.handle(STREAM, command('CloseApplications', {}), context());
+    for (const team of ['a-team', 'b-team']) await loop.handle(STREAM, command('SelectFinalist', { teamId: team }), context());
     // Both slots are taken in this loop's cached state; another process frees one.
-    await newLoop(store).handle(STREAM, PROGRAM, command('WithdrawTeam', { teamId: 'b-team', statement: 'We withdraw.' }), context());
-    const selected = await loop.handle(STREAM, PROGRAM, command('SelectFinalist', { teamId: 'c-team' }), context());
+    await newLoop(store).handle(STREAM, command('WithdrawTeam', { teamId: 'b-team', statement: 'We withdraw.' }), context());
+    const selected = await loop.handle(STREAM, command('SelectFinalist', { teamId: 'c-team' }), context());
     expect(selected).toMatchObject({ revision: 8, events: [{ type: 'FinalistSelected' }] });
     // Nor is If-Match answered 412 on a stale state: another process moves the stream again, and the revision the
     // client read there is the one this loop must find.
-    await newLoop(store).handle(STREAM, PROGRAM, command('ClarifyEligibilityRule', { ruleId: 'r-1', text: 'Consortia count once.' }), context());
-    const clarified = await loop.handle(STREAM, PROGRAM, command('ClarifyEligibilityRule', { ruleId: 'r-2', text: 'Members are listed.' }), context({ ifMatchRevision: 9 }));
+    await newLoop(store).handle(STREAM, command('ClarifyEligibilityRule', { ruleId: 'r-1', text: 'Consortia count once.' }), context());
+    const clarified = await loop.handle(STREAM, command('ClarifyEligibilityRule', { ruleId: 'r-2', text: 'Members are listed.' }), context({ ifMatchRevision: 9 }));
     expect(clarified.revision).toBe(10);
   });
 
   it('takes no decision twice on a stale state: the append refused at the old revision, it decides on the new one', async () => {
-    await loop.handle(STREAM, PROGRAM, launch, context());
-    for (const team of ['a-team', 'b-team', 'c-team']) await loop.handle(STREAM, PROGRAM, apply(team), context());
-    await loop.handle(STREAM, PROGRAM, command('CloseApplications', {}), context());
-    await loop.handle(STREAM, PROGRAM, command('SelectFinalist', { teamId: 'a-team' }), context());
+    await loop.handle(STREAM, launch, context());
+    for (const team of ['a-team', 'b-team', 'c-team']) await loop.handle(STREAM, apply(team), context());
+    await loop.handle(STREAM, command('CloseApplications', {}), context());
+    await loop.handle(STREAM, command('SelectFinalist', { teamId: 'a-team' }), context());
     // One slot is left in this loop's cached state; another process takes it.
-    await newLoop(store).handle(STREAM, PROGRAM, command('SelectFinalist', { teamId: 'b-team' }), context());
-    await expect(loop.handle(STREAM, PROGRAM, command('SelectFinalist', { teamId: 'c-team' }), context())).rejects.toMatchObject({ code: 'FINALIST_SLOTS_FULL' });
+    await newLoop(store).handle(STREAM, command('SelectFinalist', { teamId: 'b-team' }), context());
+    await expect(loop.handle(STREAM, command('SelectFinalist', { teamId: 'c-team' }), context())).rejects.toMatchObject({ code: 'FINALIST_SLOTS_FULL' });
     expect((await collect(store.readStream(STREAM))).filter((e) => e.type === 'FinalistSelected')).toHaveLength(2);
   });
 
   it('reads only the events a cached state has not seen', async () => {
-    await loop.handle(STREAM, PROGRAM, launch, context());
-    for (let i = 0; i < 50; i++) await loop.handle(STREAM, PROGRAM, apply(`team-${i}`), context());
+    await loop.handle(STREAM, launch, context());
+    for (let i = 0; i < 50; i++) await loop.handle(STREAM, apply(`team-${i}`), context());
     let read = 0;
     const counting: EventStore = Object.create(store, {
       readStream: { value: (id: string, options: object) => (async function* () { for await (const e of store.readStream(id, options)) { read++; yield e; } })() },
     });
     const warm = newLoop(counting);
-    await warm.handle(STREAM, PROGRAM, apply('first-after-start'), context());
+    await warm.handle(STREAM, apply('first-after-start'), context());
     expect(read).toBe(51);
     read = 0;
-    await loop.handle(STREAM, PROGRAM, apply('from-elsewhere'), context());
-    await warm.handle(STREAM, PROGRAM, apply('second'), context());
+    await loop.handle(STREAM, apply('from-elsewhere'), context());
+    await warm.handle(STREAM, apply('second'), context());
     expect(read).toBe(1);
   });
 });

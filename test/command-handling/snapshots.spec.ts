@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { CommandLoop, type CommandLoopOptions } from '../../src/command-handling/command-loop.js';
-import type { DecisionContext } from '../../src/command-handling/decide-on-program.command.js';
+import type { DecisionContext } from '../../src/command-handling/decision.js';
 import { SqliteSnapshotStore } from '../../src/command-handling/sqlite-snapshot-store.js';
 import type { EventStore } from '../../src/event-store/event-store.port.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
@@ -61,8 +61,8 @@ describe('command-side snapshots', () => {
   /** Launches the programme and takes `applications` keyed applications, waiting for the last snapshot due. */
   async function history(applications: number): Promise<void> {
     const loop = loopOn(store);
-    await loop.handle(STREAM, PROGRAM, launch, context());
-    for (let i = 0; i < applications; i++) await loop.handle(STREAM, PROGRAM, apply(`team-${i}`), keyed(`key-${i}`));
+    await loop.handle(STREAM, launch, context());
+    for (let i = 0; i < applications; i++) await loop.handle(STREAM, apply(`team-${i}`), keyed(`key-${i}`));
     // The launch is revision 0: snapshots fall due after every N events, at revisions 9, 19, 29…
     const due = Math.floor((applications + 1) / EVERY) * EVERY - 1;
     await until(async () => snapshotRevision(), (revision) => revision >= due);
@@ -81,13 +81,13 @@ describe('command-side snapshots', () => {
     const cold = counting(store);
     const restarted = loopOn(cold.store);
     // Revision 89 is the last snapshot: the events after it (90-95) are read, and the one at 89 to check it.
-    await expect(restarted.handle(STREAM, PROGRAM, apply('team-3'), context())).rejects.toMatchObject({ code: 'DUPLICATE_APPLICATION' });
+    await expect(restarted.handle(STREAM, apply('team-3'), context())).rejects.toMatchObject({ code: 'DUPLICATE_APPLICATION' });
     expect(cold.read()).toBeLessThanOrEqual(EVERY + 1);
-    const taken = await restarted.handle(STREAM, PROGRAM, apply('team-new'), context());
+    const taken = await restarted.handle(STREAM, apply('team-new'), context());
     expect(taken.revision).toBe(96);
     // The same decisions on a loop with no snapshots, from the first event.
     const fromStart = new CommandLoop(store, programDecider, clock);
-    await expect(fromStart.handle(STREAM, PROGRAM, apply('team-94'), context())).rejects.toMatchObject({ code: 'DUPLICATE_APPLICATION' });
+    await expect(fromStart.handle(STREAM, apply('team-94'), context())).rejects.toMatchObject({ code: 'DUPLICATE_APPLICATION' });
   });
 
   it('keep the idempotency keys of the events they cover: a repeated request after a restart answers the first outcome', async () => {
@@ -95,17 +95,16 @@ describe('command-side snapshots', () => {
     const first = (await collect(store.readStream(STREAM, { fromRevision: 4, maxCount: 1 })))[0]!;
     const restarted = loopOn(store);
     // key-3 made revision 4, long before the snapshot at 29; the restarted loop never folded it.
-    const replay = await restarted.handle(STREAM, PROGRAM, apply('team-3'), keyed('key-3'));
+    const replay = await restarted.handle(STREAM, apply('team-3'), keyed('key-3'));
     expect(replay).toEqual({
       replayed: true,
-      programId: PROGRAM,
       revision: 4,
       position: first.position.toString(),
       events: [{ type: 'ApplicationSubmitted', revision: 4, position: first.position.toString() }],
     });
-    await expect(restarted.handle(STREAM, PROGRAM, apply('someone-else'), keyed('key-3', 'another request'))).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    await expect(restarted.handle(STREAM, apply('someone-else'), keyed('key-3', 'another request'))).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
     // A key of an event after the snapshot is found among the events read since.
-    expect(await restarted.handle(STREAM, PROGRAM, apply('team-33'), keyed('key-33'))).toMatchObject({ replayed: true, revision: 34 });
+    expect(await restarted.handle(STREAM, apply('team-33'), keyed('key-33'))).toMatchObject({ replayed: true, revision: 34 });
     expect(await collect(store.readStream(STREAM))).toHaveLength(36);
   });
 
@@ -117,7 +116,7 @@ describe('command-side snapshots', () => {
     expect(snapshots.load(STREAM, PROGRAM_SNAPSHOT_VERSION)).toBeNull();
     const cold = counting(store);
     const restarted = loopOn(cold.store);
-    await expect(restarted.handle(STREAM, PROGRAM, apply('team-7'), context())).rejects.toMatchObject({ code: 'DUPLICATE_APPLICATION' });
+    await expect(restarted.handle(STREAM, apply('team-7'), context())).rejects.toMatchObject({ code: 'DUPLICATE_APPLICATION' });
     expect(cold.read()).toBe(26);
     // Folded from the start, the state is snapshotted again in the current version.
     await until(async () => snapshotRevision(), (revision) => revision === 25);
@@ -130,9 +129,9 @@ describe('command-side snapshots', () => {
     // The same snapshot file beside a new event store: the programme there has another history.
     store = new SqliteEventStore({ filename: join(dir.path, 'other-events.sqlite') });
     const loop = loopOn(store);
-    await loop.handle(STREAM, PROGRAM, launch, context());
+    await loop.handle(STREAM, launch, context());
     const restarted = loopOn(store);
-    const taken = await restarted.handle(STREAM, PROGRAM, apply('team-3'), keyed('key-3', 'a new request'));
+    const taken = await restarted.handle(STREAM, apply('team-3'), keyed('key-3', 'a new request'));
     expect(taken).toMatchObject({ replayed: false, revision: 1 });
     expect(snapshots.findKey(STREAM, 'key-4')).toBeNull();
   });
@@ -144,7 +143,7 @@ describe('command-side snapshots', () => {
     snapshots.save(STREAM, PROGRAM_SNAPSHOT_VERSION, { ...saved, position: saved.position + 1000n, state: '{"not":"a state"}' }, new Map());
     const cold = counting(store);
     const restarted = loopOn(cold.store);
-    await expect(restarted.handle(STREAM, PROGRAM, apply('team-7'), context())).rejects.toMatchObject({ code: 'DUPLICATE_APPLICATION' });
+    await expect(restarted.handle(STREAM, apply('team-7'), context())).rejects.toMatchObject({ code: 'DUPLICATE_APPLICATION' });
     // The event at the snapshot's revision, then the whole stream from its start.
     expect(cold.read()).toBe(1 + 26);
   });
@@ -152,12 +151,12 @@ describe('command-side snapshots', () => {
   it('never decide on their own: events another process appended after the snapshot are read before deciding', async () => {
     await history(20);
     const other = new CommandLoop(store, programDecider, clock);
-    await other.handle(STREAM, PROGRAM, apply('late-team'), context());
+    await other.handle(STREAM, apply('late-team'), context());
     const restarted = loopOn(store);
-    await expect(restarted.handle(STREAM, PROGRAM, apply('late-team'), context())).rejects.toMatchObject({ code: 'DUPLICATE_APPLICATION' });
+    await expect(restarted.handle(STREAM, apply('late-team'), context())).rejects.toMatchObject({ code: 'DUPLICATE_APPLICATION' });
     // And the expected revision still guards the append: a decision taken on a stale cached state is decided again.
-    await other.handle(STREAM, PROGRAM, command('CloseApplications', {}), context());
-    await expect(restarted.handle(STREAM, PROGRAM, apply('too-late'), context())).rejects.toMatchObject({ code: 'APPLICATIONS_CLOSED' });
+    await other.handle(STREAM, command('CloseApplications', {}), context());
+    await expect(restarted.handle(STREAM, apply('too-late'), context())).rejects.toMatchObject({ code: 'APPLICATIONS_CLOSED' });
   });
 
   it('hold the cache to its weight in teams, evicting the least recently used programme', async () => {
@@ -168,16 +167,16 @@ describe('command-side snapshots', () => {
     });
     const watched = new CommandLoop(spy, programDecider, clock, { cacheWeight: 50 });
     for (const id of ['p-one', 'p-two']) {
-      await loop.handle(`program-${id}`, id, commandsOf(id)('LaunchProgram', { title: 'T', ministry: 'M', finalistSlots: 1, winnerSlots: 1, rules: [] }), context());
-      for (let i = 0; i < 30; i++) await loop.handle(`program-${id}`, id, commandsOf(id)('SubmitApplication', { teamId: `t-${i}`, consortiumName: 'c', leadOrganization: 'l', members: ['l'] }), context());
+      await loop.handle(`program-${id}`, commandsOf(id)('LaunchProgram', { title: 'T', ministry: 'M', finalistSlots: 1, winnerSlots: 1, rules: [] }), context());
+      for (let i = 0; i < 30; i++) await loop.handle(`program-${id}`, commandsOf(id)('SubmitApplication', { teamId: `t-${i}`, consortiumName: 'c', leadOrganization: 'l', members: ['l'] }), context());
     }
     // Each programme weighs 31: both cannot be held at once within 50, so deciding on one evicts the other.
-    await watched.handle('program-p-one', 'p-one', commandsOf('p-one')('ClarifyEligibilityRule', { ruleId: 'r-1', text: 'One.' }), context());
-    await watched.handle('program-p-two', 'p-two', commandsOf('p-two')('ClarifyEligibilityRule', { ruleId: 'r-1', text: 'One.' }), context());
+    await watched.handle('program-p-one', commandsOf('p-one')('ClarifyEligibilityRule', { ruleId: 'r-1', text: 'One.' }), context());
+    await watched.handle('program-p-two', commandsOf('p-two')('ClarifyEligibilityRule', { ruleId: 'r-1', text: 'One.' }), context());
     streamsRead.clear();
-    await watched.handle('program-p-two', 'p-two', commandsOf('p-two')('ClarifyEligibilityRule', { ruleId: 'r-2', text: 'Two.' }), context());
+    await watched.handle('program-p-two', commandsOf('p-two')('ClarifyEligibilityRule', { ruleId: 'r-2', text: 'Two.' }), context());
     expect(streamsRead.size).toBe(0);
-    await watched.handle('program-p-one', 'p-one', commandsOf('p-one')('ClarifyEligibilityRule', { ruleId: 'r-2', text: 'Two.' }), context());
+    await watched.handle('program-p-one', commandsOf('p-one')('ClarifyEligibilityRule', { ruleId: 'r-2', text: 'Two.' }), context());
     expect([...streamsRead]).toEqual(['program-p-one']);
   });
 });

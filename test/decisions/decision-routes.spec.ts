@@ -8,7 +8,7 @@ import request from 'supertest';
 import { createHttpAdapter } from '../../src/app.js';
 import { attachAuthorisedActor } from '../../src/auth/current-actor.decorator.js';
 import { ROUTE_ACCESS } from '../../src/auth/roles.decorator.js';
-import { DecideOnProgram, type DecisionOutcome } from '../../src/command-handling/decide-on-program.command.js';
+import { DecideOnProgram, type ProgramDecisionOutcome } from '../../src/decisions/decide-on-program.command.js';
 import { ApplicationsController } from '../../src/decisions/applications.controller.js';
 import { requestFingerprint } from '../../src/decisions/decision-context.js';
 import { DECISION_ROUTES } from '../../src/decisions/decision-endpoint.decorator.js';
@@ -28,11 +28,11 @@ import * as history from './decision-bodies.fixtures.js';
  */
 
 const received: DecideOnProgram[] = [];
-let nextOutcome: DecisionOutcome;
+let nextOutcome: ProgramDecisionOutcome;
 
 @CommandHandler(DecideOnProgram)
-class RecordingHandler implements ICommandHandler<DecideOnProgram, DecisionOutcome> {
-  async execute(message: DecideOnProgram): Promise<DecisionOutcome> {
+class RecordingHandler implements ICommandHandler<DecideOnProgram, ProgramDecisionOutcome> {
+  async execute(message: DecideOnProgram): Promise<ProgramDecisionOutcome> {
     received.push(message);
     return nextOutcome;
   }

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { eventMetadata } from '../../src/command-handling/event-metadata.js';
+import { currentSchemaVersion } from '../../src/program/program.upcasters.js';
 import type { JsonObject } from '../../src/common/json.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { READ_MODEL_FILE } from '../../src/projections/read-model-db.js';
@@ -16,7 +17,7 @@ const PROGRAMMES = 300;
 async function seed(filename: string): Promise<void> {
   const store = new SqliteEventStore({ filename, durability: 'normal' });
   const context = { actor: { id: 'kim.official', role: 'official' as const }, reason: 'Seeded', correlationId: randomUUID() };
-  const event = (type: string, data: JsonObject) => ({ eventId: randomUUID(), type, data, metadata: eventMetadata(context, randomUUID(), new Date().toISOString(), type) });
+  const event = (type: string, data: JsonObject) => ({ eventId: randomUUID(), type, data, metadata: eventMetadata(context, randomUUID(), new Date().toISOString(), currentSchemaVersion(type)) });
   for (let p = 0; p < PROGRAMMES; p++) {
     const programId = `seeded-${p}`;
     const events = [

@@ -6,6 +6,7 @@ import type { ProgramCommand } from '../../src/program/program.commands.js';
 import { checkProgramAcceptsCommands, decide } from '../../src/program/program.decide.js';
 import type { ProgramEvent } from '../../src/program/program.events.js';
 import { evolve, initialState, type ProgramState } from '../../src/program/program.state.js';
+import { currentSchemaVersion, upcast } from '../../src/program/program.upcasters.js';
 import { collect } from '../event-store/event-store.contract.js';
 import { command, PROGRAM_ID, roundOneClosed } from '../program/program.fixtures.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -27,6 +28,8 @@ describe('the command loop reads old event versions through the current schema',
         evolve: (state, event) => (folded.push(event), evolve(state, event)),
         precheck: checkProgramAcceptsCommands,
         decide,
+        upcast,
+        schemaVersion: currentSchemaVersion,
       },
       { now: () => new Date('2026-02-01T00:00:00.000Z') },
     );
@@ -49,7 +52,7 @@ describe('the command loop reads old event versions through the current schema',
   });
 
   it('folds a v1 TeamEliminated as v2, with the round that ranked it', async () => {
-    await loop().handle(STREAM, PROGRAM_ID, command('WithdrawTeam', { teamId: 'alpha', statement: 'We withdraw.' }), context);
+    await loop().handle(STREAM, command('WithdrawTeam', { teamId: 'alpha', statement: 'We withdraw.' }), context);
     const elimination = folded.find((event) => event.type === 'TeamEliminated');
     expect(elimination?.data).toEqual({ teamId: 'beta', stage: 1, grounds: 'ranking', round: 1 });
     // The recorded event itself is left as it was written.
@@ -59,8 +62,8 @@ describe('the command loop reads old event versions through the current schema',
   });
 
   it('writes each new event with the current version of its own type', async () => {
-    await loop().handle(STREAM, PROGRAM_ID, command('EliminateTeam', { teamId: 'alpha', grounds: 'ranking', round: 1 }), context);
-    await loop().handle(STREAM, PROGRAM_ID, command('OpenWildcard', { slots: 1, closesAt: '2026-02-12T18:00:00+09:00' }), context);
+    await loop().handle(STREAM, command('EliminateTeam', { teamId: 'alpha', grounds: 'ranking', round: 1 }), context);
+    await loop().handle(STREAM, command('OpenWildcard', { slots: 1, closesAt: '2026-02-12T18:00:00+09:00' }), context);
     const written = (await collect(store.readStream(STREAM))).slice(-2);
     expect(written.map((event) => [event.type, event.metadata.schemaVersion])).toEqual([
       ['TeamEliminated', 2],

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmdirSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { eventMetadata } from '../../src/command-handling/event-metadata.js';
+import { currentSchemaVersion } from '../../src/program/program.upcasters.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { createEventStore } from '../../src/event-store/event-store.module.js';
 import type { JsonObject } from '../../src/common/json.js';
@@ -18,7 +19,7 @@ import { launched } from './standings.fixtures.js';
 
 const NAMES = PROJECTION_NAMES;
 
-const metadata = (type: string) => eventMetadata({ actor: { id: 'kim.official', role: 'official' }, reason: 'test', correlationId: 'c' }, randomUUID(), new Date().toISOString(), type);
+const metadata = (type: string) => eventMetadata({ actor: { id: 'kim.official', role: 'official' }, reason: 'test', correlationId: 'c' }, randomUUID(), new Date().toISOString(), currentSchemaVersion(type));
 
 /** Launches programme `programId` in a commit of its own; its position. */
 async function launch(store: EventStore, programId: string): Promise<bigint> {

@@ -1,5 +1,3 @@
-import type { ProgramCommand } from '../program/program.commands.js';
-
 /** Who took a decision: the authenticated subject and the role under which the route allowed it. */
 export interface DecisionActor {
   id: string;
@@ -23,18 +21,10 @@ export interface DecisionContext {
   idempotency?: { key: string; fingerprint: string };
 }
 
-/** The command-bus message for every decision of a programme. */
-export class DecideOnProgram {
-  constructor(
-    readonly command: ProgramCommand,
-    readonly context: DecisionContext,
-  ) {}
-}
-
 /** What a decision answers: 201 when it was taken now, 200 when an idempotent retry replays the first answer. */
 export interface DecisionOutcome {
   replayed: boolean;
-  programId: string;
+  /** The stream's revision and the global position of the last event the decision recorded. */
   revision: number;
   position: string;
   events: Array<{ type: string; revision: number; position: string }>;
