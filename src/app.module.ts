@@ -8,6 +8,7 @@ import { EventStoreModule } from './event-store/event-store.module.js';
 import { DecisionsModule } from './decisions/decisions.module.js';
 import { FeedModule } from './feed/feed.module.js';
 import { HealthModule } from './health/health.module.js';
+import { HttpModule } from './http/http.module.js';
 import { ProjectionsModule } from './projections/projections.module.js';
 import { ReadModelsModule } from './projections/read-models.module.js';
 import { type ReadModelStorage, ReadModelStorageModule } from './projections/read-model-storage.module.js';
@@ -19,6 +20,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        HttpModule,
         ReadModelStorageModule.forRoot(readModels),
         CqrsModule.forRoot(),
         EventStoreModule,

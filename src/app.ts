@@ -6,11 +6,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module.js';
 import { loadAuthTokens } from './auth/auth-tokens.js';
 import { applySecurityHeaders, setSecurityHeaders } from './auth/security-headers.js';
-import { setupOpenApi } from './decisions/openapi.js';
-import { createValidationPipe } from './decisions/validation.js';
+import { setupOpenApi } from './http/openapi.js';
 import type { AppConfig } from './config/app-config.js';
 import { readBodyInGuard } from './http/json-body.js';
-import { problemOf, ProblemDetailsFilter, sendProblem } from './http/problem-details.filter.js';
+import { problemOf, sendProblem } from './http/problem-details.filter.js';
 import { releaseReadModels, takeReadModels } from './projections/read-model-storage.module.js';
 
 /**
@@ -84,8 +83,6 @@ export async function createApp(config: AppConfig, options: { logger?: LoggerSer
   closeWhenStopping(app);
   readBodyInGuard(app);
   applySecurityHeaders(app);
-  app.useGlobalFilters(new ProblemDetailsFilter());
-  app.useGlobalPipes(createValidationPipe());
   setupOpenApi(app);
   return app;
 }

@@ -8,7 +8,7 @@ import type { ModelDeclaration } from '../program/program.events.js';
 import { type ModelDeclarationDto, SelectFinalistDto, SubmitApplicationDto } from './applications.dto.js';
 import { decisionContext, DecisionRequest, type DecisionRequestInfo } from './decision-context.js';
 import { DecisionEndpoint } from './decision-endpoint.decorator.js';
-import { ProgramParams } from './decision-params.dto.js';
+import { ProgramParams } from '../http/params.dto.js';
 import { DecisionDto } from './decision.dto.js';
 import { LaunchProgramDto } from './program-launch.dto.js';
 import { takeDecision } from './take-decision.js';

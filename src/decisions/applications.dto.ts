@@ -1,4 +1,4 @@
-import { EnumField, FreeTextField, FreeTextListField, NestedField, NestedListField, SlugField } from './decision-field.decorators.js';
+import { EnumField, FreeTextField, FreeTextListField, NestedField, NestedListField, SlugField } from '../http/field.decorators.js';
 import { DecisionDto } from './decision.dto.js';
 
 export const COMPONENT_ORIGINS = ['in-house', 'open-source', 'third-party'] as const;

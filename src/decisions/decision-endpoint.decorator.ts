@@ -3,7 +3,8 @@ import { ApiExtraModels, ApiHeader, ApiOperation, ApiResponse, ApiTags, getSchem
 import type { Role } from '../auth/actor.js';
 import { Roles } from '../auth/roles.decorator.js';
 import type { ProgramErrorCode } from '../program/program.errors.js';
-import { DecisionOutcomeDto, ProblemDto } from './decision-outcome.dto.js';
+import { ProblemDto } from '../http/problem.dto.js';
+import { DecisionOutcomeDto } from './decision-outcome.dto.js';
 
 type NotFoundCode = Extract<ProgramErrorCode, 'TEAM_NOT_FOUND' | 'ROUND_NOT_FOUND'>;
 type RuleCode = Exclude<

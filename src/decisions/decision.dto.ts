@@ -1,4 +1,4 @@
-import { FreeTextField, TimestampField } from './decision-field.decorators.js';
+import { FreeTextField, TimestampField } from '../http/field.decorators.js';
 
 /**
  * What every decision body has besides the decision itself. It is not part of the domain command: the controller

@@ -12,7 +12,7 @@ import type {
 } from '../program/program.commands.js';
 import { decisionContext, DecisionRequest, type DecisionRequestInfo } from './decision-context.js';
 import { DecisionEndpoint } from './decision-endpoint.decorator.js';
-import { ProgramParams } from './decision-params.dto.js';
+import { ProgramParams } from '../http/params.dto.js';
 import { ClarifyEligibilityRuleDto, EliminateTeamDto, RecordComplianceFindingDto, WithdrawTeamDto } from './eligibility.dto.js';
 import { takeDecision } from './take-decision.js';
 

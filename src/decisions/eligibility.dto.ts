@@ -1,4 +1,4 @@
-import { EnumField, FreeTextField, IntField, SlugField } from './decision-field.decorators.js';
+import { EnumField, FreeTextField, IntField, SlugField } from '../http/field.decorators.js';
 import { DecisionDto } from './decision.dto.js';
 
 /** `POST /programs/{programId}/rules`: adds the rule, or replaces its text. */

@@ -1,5 +1,5 @@
-import { FreeTextField, IntField, NestedListField, SlugField } from './decision-field.decorators.js';
-import { NotAbove, UniqueBy } from './decision-field.validators.js';
+import { FreeTextField, IntField, NestedListField, SlugField } from '../http/field.decorators.js';
+import { NotAbove, UniqueBy } from '../http/field.validators.js';
 import { DecisionDto } from './decision.dto.js';
 
 export class EligibilityRuleDto {

@@ -6,8 +6,8 @@ import { CurrentActor } from '../auth/current-actor.decorator.js';
 import type { CloseEvaluationRound, CorrectScore, OpenEvaluationRound, RecordScore } from '../program/program.commands.js';
 import { decisionContext, DecisionRequest, type DecisionRequestInfo } from './decision-context.js';
 import { DecisionEndpoint } from './decision-endpoint.decorator.js';
-import { toHundredths } from './decision-field.validators.js';
-import { ProgramParams, RoundParams } from './decision-params.dto.js';
+import { toHundredths } from '../http/field.validators.js';
+import { ProgramParams, RoundParams } from '../http/params.dto.js';
 import { CloseEvaluationRoundDto, OpenEvaluationRoundDto, ScoreDto } from './rounds.dto.js';
 import { takeDecision } from './take-decision.js';
 

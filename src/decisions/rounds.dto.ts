@@ -1,5 +1,5 @@
-import { FreeTextField, IntField, NestedListField, PointsField, SlugField } from './decision-field.decorators.js';
-import { UniqueBy } from './decision-field.validators.js';
+import { FreeTextField, IntField, NestedListField, PointsField, SlugField } from '../http/field.decorators.js';
+import { UniqueBy } from '../http/field.validators.js';
 import { DecisionDto } from './decision.dto.js';
 
 export class ScorecardEntryDto {

@@ -6,7 +6,7 @@ import { CurrentActor } from '../auth/current-actor.decorator.js';
 import type { CloseWildcard, OpenWildcard, SubmitWildcardApplication } from '../program/program.commands.js';
 import { decisionContext, DecisionRequest, type DecisionRequestInfo } from './decision-context.js';
 import { DecisionEndpoint } from './decision-endpoint.decorator.js';
-import { ProgramParams } from './decision-params.dto.js';
+import { ProgramParams } from '../http/params.dto.js';
 import { takeDecision } from './take-decision.js';
 import { CloseWildcardDto, OpenWildcardDto, SubmitWildcardApplicationDto } from './wildcard.dto.js';
 

@@ -1,4 +1,4 @@
-import { IntField, SlugField, SlugListField, TimestampField } from './decision-field.decorators.js';
+import { IntField, SlugField, SlugListField, TimestampField } from '../http/field.decorators.js';
 import { DecisionDto } from './decision.dto.js';
 
 /** `POST /programs/{programId}/wildcard`. */

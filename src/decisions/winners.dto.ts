@@ -1,4 +1,4 @@
-import { SlugField } from './decision-field.decorators.js';
+import { SlugField } from '../http/field.decorators.js';
 import { DecisionDto } from './decision.dto.js';
 
 /** `POST /programs/{programId}/winners`: the `winnerSlots`-th winner also concludes the programme. */

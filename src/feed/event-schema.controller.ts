@@ -1,7 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.decorator.js';
-import { ProblemDto } from '../decisions/decision-outcome.dto.js';
+import { ProblemDto } from '../http/problem.dto.js';
 import type { JsonSchema } from './event-data-schemas.js';
 import { feedContract } from './feed-contract.js';
 

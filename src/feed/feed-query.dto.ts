@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, ValidateBy, type ValidationArguments } from 'class-validator';
-import { OptionalField } from '../decisions/decision-field.validators.js';
-import { SlugField } from '../decisions/decision-field.decorators.js';
+import { OptionalField } from '../http/field.validators.js';
+import { SlugField } from '../http/field.decorators.js';
 import { EVENT_TYPES, isEventType } from './event-data-schemas.js';
 import { parsePosition, POSITION_MESSAGE } from './feed-position.js';
 

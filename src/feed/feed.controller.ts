@@ -2,7 +2,7 @@ import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Roles } from '../auth/roles.decorator.js';
-import { ProblemDto } from '../decisions/decision-outcome.dto.js';
+import { ProblemDto } from '../http/problem.dto.js';
 import { ProblemError } from '../http/problem.js';
 import { FeedHub } from './feed-hub.js';
 import { parsePosition, POSITION_MESSAGE } from './feed-position.js';

@@ -15,7 +15,7 @@ import { Public, Roles } from '../../src/auth/roles.decorator.js';
 import { applySecurityHeaders } from '../../src/auth/security-headers.js';
 import { ConfigError, type AppConfig } from '../../src/config/app-config.js';
 import { ConfigModule } from '../../src/config/config.module.js';
-import { ProblemDetailsFilter } from '../../src/http/problem-details.filter.js';
+import { HttpModule } from '../../src/http/http.module.js';
 import { tempDir } from '../support/temp-dir.js';
 
 @Controller('things')
@@ -79,7 +79,7 @@ function configWith(overrides: Partial<AppConfig>): AppConfig {
 
 async function startApp(overrides: Partial<AppConfig> = {}, { docs = false, logger = silentLogger } = {}) {
   const moduleRef = await Test.createTestingModule({
-    imports: [ConfigModule.forRoot(configWith(overrides)), AuthModule.forRoot(loadAuthTokens(configWith(overrides), logger))],
+    imports: [ConfigModule.forRoot(configWith(overrides)), HttpModule, AuthModule.forRoot(loadAuthTokens(configWith(overrides), logger))],
     controllers: [ThingsController, ForgottenController],
   })
     .setLogger(logger)
@@ -87,7 +87,6 @@ async function startApp(overrides: Partial<AppConfig> = {}, { docs = false, logg
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), { logger: false });
   applySecurityHeaders(app);
   app.setGlobalPrefix('api');
-  app.useGlobalFilters(new ProblemDetailsFilter());
   if (docs) {
     const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('t').addBearerAuth().build());
     SwaggerModule.setup('api/docs', app, document);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { hasAtMostTwoDecimals, isRfc3339WithOffset, toHundredths } from '../../src/decisions/decision-field.validators.js';
+import { hasAtMostTwoDecimals, isRfc3339WithOffset, toHundredths } from '../../src/http/field.validators.js';
 import { DecisionDto } from '../../src/decisions/decision.dto.js';
 import { ScoreDto } from '../../src/decisions/rounds.dto.js';
 import { SelectWinnerDto } from '../../src/decisions/winners.dto.js';

@@ -9,7 +9,7 @@ import {
   readIfMatch,
   requestFingerprint,
 } from '../../src/decisions/decision-context.js';
-import { ProgramParams, RoundParams } from '../../src/decisions/decision-params.dto.js';
+import { ProgramParams, RoundParams } from '../../src/http/params.dto.js';
 import { ProblemError } from '../../src/http/problem.js';
 import { check } from './dto-check.js';
 

@@ -14,11 +14,10 @@ import { requestFingerprint } from '../../src/decisions/decision-context.js';
 import { DECISION_ROUTES } from '../../src/decisions/decision-endpoint.decorator.js';
 import { DECISION_CONTROLLERS } from '../../src/decisions/decisions.module.js';
 import { EligibilityController } from '../../src/decisions/eligibility.controller.js';
-import { buildOpenApiDocument, setupOpenApi } from '../../src/decisions/openapi.js';
+import { buildOpenApiDocument, setupOpenApi } from '../../src/http/openapi.js';
 import { RoundsController } from '../../src/decisions/rounds.controller.js';
-import { createValidationPipe } from '../../src/decisions/validation.js';
 import { WildcardController } from '../../src/decisions/wildcard.controller.js';
-import { ProblemDetailsFilter } from '../../src/http/problem-details.filter.js';
+import { HttpModule } from '../../src/http/http.module.js';
 import { PROGRAM_ERROR_CODES } from '../../src/program/program.errors.js';
 import * as history from './decision-bodies.fixtures.js';
 
@@ -38,7 +37,7 @@ class RecordingHandler implements ICommandHandler<DecideOnProgram, ProgramDecisi
   }
 }
 
-@Module({ imports: [CqrsModule.forRoot()], controllers: DECISION_CONTROLLERS, providers: [RecordingHandler] })
+@Module({ imports: [CqrsModule.forRoot(), HttpModule], controllers: DECISION_CONTROLLERS, providers: [RecordingHandler] })
 class SliceModule {}
 
 let app: NestFastifyApplication;
@@ -50,8 +49,6 @@ beforeAll(async () => {
     attachAuthorisedActor(req, { id: 'kim.official', role: 'official' });
     done();
   });
-  app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new ProblemDetailsFilter());
   setupOpenApi(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { Paramtype } from '@nestjs/common';
 import { ProblemError, type FieldProblem } from '../../src/http/problem.js';
-import { createValidationPipe } from '../../src/decisions/validation.js';
+import { createValidationPipe } from '../../src/http/validation.js';
 
 const pipe = createValidationPipe();
 

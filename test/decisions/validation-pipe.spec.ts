@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { IsInt, Min } from 'class-validator';
 import { ProblemError } from '../../src/http/problem.js';
-import { createValidationPipe } from '../../src/decisions/validation.js';
-import { ProgramParams, RoundParams } from '../../src/decisions/decision-params.dto.js';
+import { createValidationPipe } from '../../src/http/validation.js';
+import { ProgramParams, RoundParams } from '../../src/http/params.dto.js';
 import { ScoreDto } from '../../src/decisions/rounds.dto.js';
 
 /** The shortcuts the pipe takes for speed must not change a single answer. */

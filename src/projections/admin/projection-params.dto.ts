@@ -1,4 +1,4 @@
-import { SlugField } from '../../decisions/decision-field.decorators.js';
+import { SlugField } from '../../http/field.decorators.js';
 
 export class ProjectionParams {
   @SlugField(2, 64, { description: 'The projection: `standings`, `audit` or `timeline`.', example: 'standings' })

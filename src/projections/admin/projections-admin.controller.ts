@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiExtraModels, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Roles } from '../../auth/roles.decorator.js';
-import { ProblemDto } from '../../decisions/decision-outcome.dto.js';
+import { ProblemDto } from '../../http/problem.dto.js';
 import { PROJECTION_CONTROL, type ProjectionControl } from '../projection.js';
 import type { ProjectionStatus } from '../projection-status.js';
 import { ProjectionParams } from './projection-params.dto.js';

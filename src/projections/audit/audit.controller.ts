@@ -1,7 +1,7 @@
 import { Controller, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiExtraModels, ApiProduces, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ProgramParams } from '../../decisions/decision-params.dto.js';
+import { ProgramParams } from '../../http/params.dto.js';
 import { READ_MODEL_ACCESS, type ReadModelAccess } from '../projection.js';
 import { AUDIT_ROLES, ReadEndpoint } from '../queries/read-endpoint.decorator.js';
 import { AuditItemDto, AuditPageDto } from '../queries/read-model.dto.js';

@@ -1,9 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min, ValidateBy, type ValidationArguments } from 'class-validator';
-import { SlugField } from '../../decisions/decision-field.decorators.js';
-import { CharacterLength, IsRfc3339, isRfc3339WithOffset, SafeText } from '../../decisions/decision-field.validators.js';
-import { ProgramParams } from '../../decisions/decision-params.dto.js';
+import { SlugField } from '../../http/field.decorators.js';
+import { CharacterLength, IsRfc3339, isRfc3339WithOffset, SafeText } from '../../http/field.validators.js';
+import { ProgramParams } from '../../http/params.dto.js';
 import type { TeamStatus } from '../../program/program.state.js';
 import { isProgramEventType, PROGRAM_EVENT_TYPES } from '../common/program-event.js';
 

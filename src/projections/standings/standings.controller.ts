@@ -1,6 +1,6 @@
 import { Controller, Inject, Param, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ProgramParams } from '../../decisions/decision-params.dto.js';
+import { ProgramParams } from '../../http/params.dto.js';
 import type { TeamStatus } from '../../program/program.state.js';
 import { READ_MODEL_ACCESS, type ReadModelAccess } from '../projection.js';
 import { READER_ROLES, ReadEndpoint } from '../queries/read-endpoint.decorator.js';

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IntField, SlugField } from './decision-field.decorators.js';
+import { IntField, SlugField } from './field.decorators.js';
 
 /** The `{programId}` of a decision's path, validated like a body field (the global ValidationPipe runs on it). */
 export class ProgramParams {

@@ -13,7 +13,7 @@ import {
   SLUG_PATTERN,
   TwoDecimals,
   UniqueItems,
-} from './decision-field.validators.js';
+} from './field.validators.js';
 
 /**
  * API.md's field conventions, each as one decorator that states presence, type, rules and OpenAPI documentation

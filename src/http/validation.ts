@@ -1,6 +1,6 @@
 import { type ArgumentMetadata, ValidationPipe, type ValidationPipeOptions } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
-import { type FieldProblem, ProblemError } from '../http/problem.js';
+import { type FieldProblem, ProblemError } from './problem.js';
 import { rememberValidationRules } from './validation-rules-memo.js';
 
 /**
