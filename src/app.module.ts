@@ -11,7 +11,7 @@ import { HealthModule } from './health/health.module.js';
 import { HttpModule } from './http/http.module.js';
 import { ProjectionsModule } from './projections/projections.module.js';
 import { ReadModelsModule } from './projections/read-models.module.js';
-import { type ReadModelStorage, ReadModelStorageModule } from './projections/read-model-storage.module.js';
+import { type ReadModelStorage, ReadModelStorageModule } from './projections/engine/read-model-storage.module.js';
 
 @Module({})
 export class AppModule {

@@ -10,7 +10,7 @@ import { setupOpenApi } from './http/openapi.js';
 import type { AppConfig } from './config/app-config.js';
 import { readBodyInGuard } from './http/json-body.js';
 import { problemOf, sendProblem } from './http/problem-details.filter.js';
-import { releaseReadModels, takeReadModels } from './projections/read-model-storage.module.js';
+import { releaseReadModels, takeReadModels } from './projections/engine/read-model-storage.module.js';
 
 /**
  * Fastify rather than Express: under the decisions benchmark, Nest on Express spent about 250 µs of the HTTP thread

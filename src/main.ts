@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
-import { ReadModelsHeldError } from './projections/read-model-lease.js';
+import { ReadModelsHeldError } from './projections/engine/read-model-lease.js';
 
 /**
  * Connections the kernel holds for the server before it accepts them (Linux caps it at net.core.somaxconn). Node's

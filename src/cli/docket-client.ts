@@ -1,4 +1,4 @@
-import type { ProjectionStatus } from '../projections/projection-status.js';
+import type { ProjectionStatus } from '../projections/engine/projection-status.js';
 
 export interface ClientResponse<T> {
   status: number;

@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../config/app-config.js';
-import { ReadModelsHeldError } from '../projections/read-model-lease.js';
+import { ReadModelsHeldError } from '../projections/engine/read-model-lease.js';
 import { EXIT } from './cli-options.js';
 import { projectionsCommand } from './projections.command.js';
 import { rebuildCommand } from './rebuild.command.js';

@@ -1,9 +1,9 @@
 import { loadConfig } from '../config/app-config.js';
 import { createEventStore } from '../event-store/event-store.module.js';
-import { ProjectionRunner } from '../projections/projection-runner.js';
+import { ProjectionRunner } from '../projections/engine/projection-runner.js';
 import { projections } from '../projections/projections.registry.js';
-import { openReadModelDb, readModelPath } from '../projections/read-model-db.js';
-import { ReadModelLease } from '../projections/read-model-lease.js';
+import { openReadModelDb, readModelPath } from '../projections/engine/read-model-db.js';
+import { ReadModelLease } from '../projections/engine/read-model-lease.js';
 
 /**
  * The runner over `DATA_DIR` and the configured event store, in this process, without its live loops: for when no

@@ -1,4 +1,4 @@
-import type { ProjectionStatus } from '../projections/projection-status.js';
+import type { ProjectionStatus } from '../projections/engine/projection-status.js';
 import { clientFor, EXIT, fail, type ServerOptions } from './cli-options.js';
 import { withOfflineRunner } from './offline-runner.js';
 

@@ -1,5 +1,5 @@
 import { Presets, SingleBar } from 'cli-progress';
-import type { ProjectionStatus } from '../projections/projection-status.js';
+import type { ProjectionStatus } from '../projections/engine/projection-status.js';
 
 /** The progress bar of a rebuild (events done of total, rate, ETA), or nothing when it is not wanted. */
 export class RebuildProgress {

@@ -1,5 +1,5 @@
 import { ProblemError } from '../http/problem.js';
-import type { ProjectionStatus } from '../projections/projection-status.js';
+import type { ProjectionStatus } from '../projections/engine/projection-status.js';
 import { clientFor, EXIT, fail, type ServerOptions, sleep } from './cli-options.js';
 import type { DocketClient } from './docket-client.js';
 import { withOfflineRunner } from './offline-runner.js';

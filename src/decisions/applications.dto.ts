@@ -1,8 +1,6 @@
 import { EnumField, FreeTextField, FreeTextListField, NestedField, NestedListField, SlugField } from '../http/field.decorators.js';
+import { COMPONENT_ORIGINS, WEIGHT_INITIALISATIONS } from '../program/program.events.js';
 import { DecisionDto } from './decision.dto.js';
-
-export const COMPONENT_ORIGINS = ['in-house', 'open-source', 'third-party'] as const;
-export const WEIGHT_INITIALISATIONS = ['from-scratch', 'pretrained'] as const;
 
 export class ModelComponentDto {
   @FreeTextField({ description: 'The component of the model.', example: 'language model backbone' })

@@ -1,4 +1,5 @@
 import { EnumField, FreeTextField, IntField, SlugField } from '../http/field.decorators.js';
+import { COMPLIANCE_VERDICTS, ELIMINATION_GROUNDS } from '../program/program.events.js';
 import { DecisionDto } from './decision.dto.js';
 
 /** `POST /programs/{programId}/rules`: adds the rule, or replaces its text. */
@@ -13,7 +14,6 @@ export class ClarifyEligibilityRuleDto extends DecisionDto {
   text!: string;
 }
 
-export const COMPLIANCE_VERDICTS = ['violation', 'cleared'] as const;
 
 /** `POST /programs/{programId}/compliance-findings`. */
 export class RecordComplianceFindingDto extends DecisionDto {
@@ -30,7 +30,6 @@ export class RecordComplianceFindingDto extends DecisionDto {
   findings!: string;
 }
 
-export const ELIMINATION_GROUNDS = ['not-shortlisted', 'ranking', 'rule-violation'] as const;
 
 /**
  * `POST /programs/{programId}/eliminations`. `round` belongs to `ranking` and `ruleId` to `rule-violation`: each is

@@ -1,9 +1,8 @@
 import type { RecordedEvent } from '../event-store/event-store.port.js';
 import type { JsonObject } from '../common/json.js';
+import { PROGRAM_STREAM_PREFIX } from '../program/program.stream.js';
 import { recordedSchemaVersion } from '../program/program.upcasters.js';
 import { dataSchemaUri } from './event-data-schemas.js';
-
-export const PROGRAM_STREAM_PREFIX = 'program-';
 
 /** A CloudEvents 1.0 event in structured JSON mode, with Docket's extension attributes (lower-case, as the spec wants). */
 export interface FeedCloudEvent {

@@ -1,4 +1,4 @@
-import type { ProgramEventType } from '../program/program.events.js';
+import { COMPLIANCE_VERDICTS, COMPONENT_ORIGINS, ELIMINATION_GROUNDS, PROGRAM_EVENT_TYPES, type ProgramEventType, WEIGHT_INITIALISATIONS } from '../program/program.events.js';
 import { currentSchemaVersion } from '../program/program.upcasters.js';
 
 /**
@@ -26,7 +26,7 @@ const teamEliminatedV1Properties = {
     description: '"screening" before the first round opened, else the number of the latest round opened.',
     oneOf: [{ const: 'screening' }, round],
   },
-  grounds: { enum: ['not-shortlisted', 'ranking', 'rule-violation'] },
+  grounds: { enum: [...ELIMINATION_GROUNDS] },
   ruleId: { ...slug(2), description: 'With `rule-violation` grounds only: the rule broken.' },
 };
 const ruleIdExactlyWithRuleViolation: JsonSchema = {
@@ -59,7 +59,7 @@ export const DATA_SCHEMAS = {
             type: 'array',
             minItems: 1,
             items: object(
-              { name: text, origin: { enum: ['in-house', 'open-source', 'third-party'] }, weights: { enum: ['from-scratch', 'pretrained'] }, source: text },
+              { name: text, origin: { enum: [...COMPONENT_ORIGINS] }, weights: { enum: [...WEIGHT_INITIALISATIONS] }, source: text },
               ['name', 'origin', 'weights'],
             ),
           },
@@ -90,7 +90,7 @@ export const DATA_SCHEMAS = {
     }),
   },
   EligibilityRuleClarified: { 1: object({ ruleId: slug(2), text }) },
-  ComplianceFindingRecorded: { 1: object({ teamId, ruleId: slug(2), verdict: { enum: ['violation', 'cleared'] }, findings: text }) },
+  ComplianceFindingRecorded: { 1: object({ teamId, ruleId: slug(2), verdict: { enum: [...COMPLIANCE_VERDICTS] }, findings: text }) },
   TeamEliminated: {
     1: object(teamEliminatedV1Properties, ['teamId', 'stage', 'grounds'], ruleIdExactlyWithRuleViolation),
     2: object(
@@ -121,12 +121,6 @@ export const DATA_SCHEMAS = {
   ProgramConcluded: { 1: object({ winners: teamIds }) },
 } as const satisfies Record<ProgramEventType, Record<number, JsonSchema>>;
 
-/** Every event type the feed carries (and the `types` filter accepts), in DOMAIN.md's order. */
-export const EVENT_TYPES = Object.keys(DATA_SCHEMAS) as ProgramEventType[];
-
-export function isEventType(value: string): value is ProgramEventType {
-  return Object.hasOwn(DATA_SCHEMAS, value);
-}
 
 /** The URI naming the schema of one version of a type: the CloudEvent's `dataschema`, and that schema's `$id`. */
 export function dataSchemaUri(type: string, version: number): string {
@@ -135,7 +129,7 @@ export function dataSchemaUri(type: string, version: number): string {
 
 /** Fails at start-up (and in the tests) if a type's current version has no published schema. */
 export function checkSchemasCoverCurrentVersions(): void {
-  for (const type of EVENT_TYPES) {
+  for (const type of PROGRAM_EVENT_TYPES) {
     const versions = DATA_SCHEMAS[type] as Record<number, JsonSchema>;
     if (!versions[currentSchemaVersion(type)]) throw new Error(`${type} is at schema version ${currentSchemaVersion(type)}, which has no published schema`);
   }

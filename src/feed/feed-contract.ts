@@ -1,5 +1,6 @@
 import { currentSchemaVersion } from '../program/program.upcasters.js';
-import { DATA_SCHEMAS, dataSchemaUri, EVENT_TYPES, type JsonSchema } from './event-data-schemas.js';
+import { PROGRAM_EVENT_TYPES } from '../program/program.events.js';
+import { DATA_SCHEMAS, dataSchemaUri, type JsonSchema } from './event-data-schemas.js';
 
 export const FEED_CONTRACT_ID = 'urn:docket:event-feed';
 
@@ -43,7 +44,7 @@ function envelopeOf(type: string): JsonSchema {
  */
 export function feedContract(): JsonSchema {
   const defs: Record<string, JsonSchema> = {};
-  for (const type of EVENT_TYPES) {
+  for (const type of PROGRAM_EVENT_TYPES) {
     defs[type] = envelopeOf(type);
     for (const [version, schema] of Object.entries(DATA_SCHEMAS[type] as Record<number, JsonSchema>)) {
       defs[`${type}.v${version}`] = { $id: dataSchemaUri(type, Number(version)), title: `${type} data, version ${version}`, ...schema };
@@ -54,8 +55,8 @@ export function feedContract(): JsonSchema {
     $id: FEED_CONTRACT_ID,
     title: 'Docket event feed: CloudEvents 1.0 (structured JSON) of GET /api/events/stream',
     description: VERSIONING_RULE,
-    'x-current-versions': Object.fromEntries(EVENT_TYPES.map((type) => [type, currentSchemaVersion(type)])),
-    oneOf: EVENT_TYPES.map((type) => ({ $ref: `#/$defs/${type}` })),
+    'x-current-versions': Object.fromEntries(PROGRAM_EVENT_TYPES.map((type) => [type, currentSchemaVersion(type)])),
+    oneOf: PROGRAM_EVENT_TYPES.map((type) => ({ $ref: `#/$defs/${type}` })),
     $defs: defs,
   };
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { EVENT_STORE, type EventFilter, type EventStore } from '../event-store/event-store.port.js';
-import { PROGRAM_STREAM_PREFIX } from './cloud-event.js';
+import { PROGRAM_STREAM_PREFIX, programStreamId } from '../program/program.stream.js';
 import { FeedConnection, type FeedEnd } from './feed-connection.js';
 import { FeedSettings } from './feed-settings.js';
 import { LiveTail } from './live-tail.js';
@@ -42,7 +42,7 @@ export class FeedHub implements BeforeApplicationShutdown {
 
   /** Streams to `response` until the connection ends; the response's headers must have been sent. */
   async serve(response: ServerResponse, request: FeedRequest): Promise<FeedEnd> {
-    const stream = request.programId === null ? null : `${PROGRAM_STREAM_PREFIX}${request.programId}`;
+    const stream = request.programId === null ? null : programStreamId(request.programId);
     const types = request.types === null ? null : new Set(request.types);
     const filter: EventFilter = { streamPrefixes: [stream ?? PROGRAM_STREAM_PREFIX], ...(request.types ? { eventTypes: request.types } : {}) };
     const connection = new FeedConnection(response, this.store, {

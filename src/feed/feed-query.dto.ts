@@ -2,15 +2,15 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, ValidateBy, type ValidationArguments } from 'class-validator';
 import { OptionalField } from '../http/field.validators.js';
 import { SlugField } from '../http/field.decorators.js';
-import { EVENT_TYPES, isEventType } from './event-data-schemas.js';
+import { isProgramEventType, PROGRAM_EVENT_TYPES } from '../program/program.events.js';
 import { parsePosition, POSITION_MESSAGE } from './feed-position.js';
 
-const MAX_TYPES = EVENT_TYPES.length;
+const MAX_TYPES = PROGRAM_EVENT_TYPES.length;
 
 /** The comma-separated event types of `types`, or null when one of them is unknown or empty. */
 export function parseEventTypes(value: string): string[] | null {
   const types = value.split(',');
-  return types.length <= MAX_TYPES * 4 && types.every(isEventType) ? [...new Set(types)] : null;
+  return types.length <= MAX_TYPES * 4 && types.every(isProgramEventType) ? [...new Set(types)] : null;
 }
 
 /** `GET /api/events/stream`'s query: an unknown parameter is a 400 like an unknown field of a body. */
@@ -39,11 +39,11 @@ export class FeedQuery {
     name: 'eventTypes',
     validator: {
       validate: (value: unknown) => typeof value === 'string' && parseEventTypes(value) !== null,
-      defaultMessage: (args?: ValidationArguments) => `${args?.property} must be a comma-separated list of event types, each one of: ${EVENT_TYPES.join(', ')}`,
+      defaultMessage: (args?: ValidationArguments) => `${args?.property} must be a comma-separated list of event types, each one of: ${PROGRAM_EVENT_TYPES.join(', ')}`,
     },
   })
   @ApiPropertyOptional({
-    description: `Only these event types (comma-separated): ${EVENT_TYPES.join(', ')}.`,
+    description: `Only these event types (comma-separated): ${PROGRAM_EVENT_TYPES.join(', ')}.`,
     example: 'TeamEliminated,WinnerSelected',
   })
   types?: string;

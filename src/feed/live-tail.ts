@@ -1,6 +1,7 @@
 import type { EventStore, RecordedEvent, Subscription } from '../event-store/event-store.port.js';
 import { upcast } from '../program/program.upcasters.js';
-import { PROGRAM_STREAM_PREFIX, sseMessage, toCloudEvent } from './cloud-event.js';
+import { PROGRAM_STREAM_PREFIX } from '../program/program.stream.js';
+import { sseMessage, toCloudEvent } from './cloud-event.js';
 
 /** A recent event as every connection sends it: the SSE message is built once, not once per subscriber. */
 export interface TailEntry {

@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/roles.decorator.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import { FeedHub } from '../feed/feed-hub.js';
-import { PROJECTION_CONTROL, type ProjectionControl } from '../projections/projection.js';
+import { PROJECTION_CONTROL, type ProjectionControl } from '../projections/engine/projection.js';
 
 @Public()
 @Controller('health')

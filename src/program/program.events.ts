@@ -25,12 +25,42 @@ export type ProgramEvent =
 
 export type ProgramEventType = ProgramEvent['type'];
 
+/** A `Record`, so that a new event type that is missing here fails to compile. */
+const EVENT_TYPES: Record<ProgramEventType, true> = {
+  ProgramLaunched: true,
+  ApplicationSubmitted: true,
+  ApplicationsClosed: true,
+  FinalistSelected: true,
+  EvaluationRoundOpened: true,
+  ScoreRecorded: true,
+  ScoreCorrected: true,
+  EvaluationRoundClosed: true,
+  EligibilityRuleClarified: true,
+  ComplianceFindingRecorded: true,
+  TeamEliminated: true,
+  TeamWithdrew: true,
+  WildcardOpened: true,
+  WildcardApplicationSubmitted: true,
+  WildcardClosed: true,
+  WinnerSelected: true,
+  ProgramConcluded: true,
+};
+
+/** Every event type of a programme, in the order of DOMAIN.md's table. */
+export const PROGRAM_EVENT_TYPES = Object.keys(EVENT_TYPES) as ProgramEventType[];
+
+export function isProgramEventType(type: string): type is ProgramEventType {
+  return Object.hasOwn(EVENT_TYPES, type);
+}
+
 type Event<Type extends string, Data extends JsonObject> = { type: Type; data: Data };
 
 export type EligibilityRule = { ruleId: string; text: string };
 
-export type ComponentOrigin = 'in-house' | 'open-source' | 'third-party';
-export type WeightInitialisation = 'from-scratch' | 'pretrained';
+export const COMPONENT_ORIGINS = ['in-house', 'open-source', 'third-party'] as const;
+export type ComponentOrigin = (typeof COMPONENT_ORIGINS)[number];
+export const WEIGHT_INITIALISATIONS = ['from-scratch', 'pretrained'] as const;
+export type WeightInitialisation = (typeof WEIGHT_INITIALISATIONS)[number];
 export type ModelComponent = { name: string; origin: ComponentOrigin; weights: WeightInitialisation; source?: string };
 export type ModelDeclaration = { components: ModelComponent[] };
 
@@ -39,9 +69,11 @@ export type ScorecardEntry = { criterion: string; maxPoints: number };
 /** `total` has at most two decimals; equal totals share a rank (1, 2, 2, 4). */
 export type RoundResult = { teamId: string; total: number; rank: number };
 
-export type ComplianceVerdict = 'violation' | 'cleared';
+export const COMPLIANCE_VERDICTS = ['violation', 'cleared'] as const;
+export type ComplianceVerdict = (typeof COMPLIANCE_VERDICTS)[number];
 
-export type EliminationGrounds = 'not-shortlisted' | 'ranking' | 'rule-violation';
+export const ELIMINATION_GROUNDS = ['not-shortlisted', 'ranking', 'rule-violation'] as const;
+export type EliminationGrounds = (typeof ELIMINATION_GROUNDS)[number];
 
 /** `screening` before the first round opened, else the number of the latest round opened. */
 export type EliminationStage = 'screening' | number;

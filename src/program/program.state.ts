@@ -9,15 +9,11 @@ import type {
   ScorecardEntry,
 } from './program.events.js';
 
-export type ProgramPhase =
-  | 'accepting-applications'
-  | 'screening'
-  | 'round-open'
-  | 'between-rounds'
-  | 'wildcard-open'
-  | 'concluded';
+export const PROGRAM_PHASES = ['accepting-applications', 'screening', 'round-open', 'between-rounds', 'wildcard-open', 'concluded'] as const;
+export type ProgramPhase = (typeof PROGRAM_PHASES)[number];
 
-export type TeamStatus = 'applicant' | 'finalist' | 'winner' | 'eliminated' | 'withdrawn' | 'wildcard-applicant';
+export const TEAM_STATUSES = ['applicant', 'finalist', 'eliminated', 'withdrawn', 'wildcard-applicant', 'winner'] as const;
+export type TeamStatus = (typeof TEAM_STATUSES)[number];
 
 export interface Elimination {
   readonly stage: EliminationStage;

@@ -2,10 +2,10 @@ import { Inject, Logger, Module, type OnApplicationBootstrap, type OnApplication
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { ProjectionsAdminController } from './admin/projections-admin.controller.js';
-import { ProjectionHost } from './projection-host.js';
-import { PROJECTION_CONTROL, READ_MODEL_ACCESS } from './projection.js';
+import { ProjectionHost } from './engine/projection-host.js';
+import { PROJECTION_CONTROL, READ_MODEL_ACCESS } from './engine/projection.js';
 import { PROJECTION_NAMES } from './projections.registry.js';
-import { READ_MODEL_STORAGE, type ReadModelStorage, releaseReadModels } from './read-model-storage.module.js';
+import { READ_MODEL_STORAGE, type ReadModelStorage, releaseReadModels } from './engine/read-model-storage.module.js';
 
 /**
  * The projections' thread that writes the read models (`ProjectionHost`), and the admin endpoints. The read models'

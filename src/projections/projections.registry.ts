@@ -1,5 +1,5 @@
 import { AUDIT, auditProjection } from './audit/audit.projection.js';
-import type { Projection } from './projection.js';
+import type { Projection } from './engine/projection.js';
 import { STANDINGS, standingsProjection, type StandingsSettings } from './standings/standings.projection.js';
 import { TIMELINE, timelineProjection } from './timeline/timeline.projection.js';
 

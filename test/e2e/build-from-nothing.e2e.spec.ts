@@ -6,7 +6,7 @@ import { eventMetadata } from '../../src/command-handling/event-metadata.js';
 import { currentSchemaVersion } from '../../src/program/program.upcasters.js';
 import type { JsonObject } from '../../src/common/json.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
-import { READ_MODEL_FILE } from '../../src/projections/read-model-db.js';
+import { READ_MODEL_FILE } from '../../src/projections/engine/read-model-db.js';
 import { startApp } from '../support/app-harness.js';
 import { httpClient } from '../support/http-client.js';
 import { tempDir } from '../support/temp-dir.js';

@@ -1,6 +1,6 @@
 import { expect, it } from '@jest/globals';
 import { EventSource, type FetchLike } from 'eventsource';
-import { EVENT_TYPES } from '../../src/feed/event-data-schemas.js';
+import { PROGRAM_EVENT_TYPES as EVENT_TYPES } from '../../src/program/program.events.js';
 import { describeOnEachStore } from '../support/app-harness.js';
 import { httpClient, TOKENS } from '../support/http-client.js';
 import { programmeHistory } from '../support/programme-history.js';

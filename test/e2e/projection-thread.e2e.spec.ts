@@ -3,9 +3,9 @@ import { expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { APP_CONFIG } from '../../src/config/config.module.js';
-import { ProjectionHost } from '../../src/projections/projection-host.js';
-import { readModelPath } from '../../src/projections/read-model-db.js';
-import { ReadModelLease } from '../../src/projections/read-model-lease.js';
+import { ProjectionHost } from '../../src/projections/engine/projection-host.js';
+import { readModelPath } from '../../src/projections/engine/read-model-db.js';
+import { ReadModelLease } from '../../src/projections/engine/read-model-lease.js';
 import { describeOnEachStore } from '../support/app-harness.js';
 import { until } from '../support/until.js';
 import { httpClient } from '../support/http-client.js';
@@ -60,7 +60,7 @@ describeOnEachStore('the projections thread', (app) => {
     // A read that must wait is refused at once while the thread is down (asked of the host directly: an HTTP round
     // trip on a slow machine could land after the restart, which comes 1 s after the exit).
     const head = BigInt(last) + 1_000_000n;
-    await expect(host.waitForPosition('standings', head, 5000)).rejects.toMatchObject({ status: 503, code: 'READ_MODEL_NOT_READY' });
+    await expect(host.waitForPosition('standings', head, 5000)).rejects.toMatchObject({ kind: 'unavailable', code: 'READ_MODEL_NOT_READY' });
     // Decisions go on: the event store is in this thread.
     const launch = programmeHistory('launched-while-down')[0]!;
     const decision = await http().post(launch.path, launch.body);

@@ -3,7 +3,7 @@ import { CodedError } from '../../src/common/coded-error.js';
 import { IdempotencyKeyReusedError, RevisionMismatchError } from '../../src/command-handling/decision-errors.js';
 import { problemOf } from '../../src/http/problem-details.filter.js';
 import { ProgramRuleError } from '../../src/program/program.errors.js';
-import { ProjectionNotFoundError, ReadModelNotReadyError, RebuildInProgressError } from '../../src/projections/read-model-errors.js';
+import { ProjectionNotFoundError, ReadModelNotReadyError, RebuildInProgressError } from '../../src/projections/engine/read-model-errors.js';
 
 describe('the problem an error stands for', () => {
   it('maps every coded error of the domain and the core by its kind, keeping its code and message', () => {

@@ -3,7 +3,7 @@ import type { Database } from 'better-sqlite3';
 import type { RecordedEvent } from '../../src/event-store/event-store.port.js';
 import { auditProjection } from '../../src/projections/audit/audit.projection.js';
 import { type AuditFilter, AuditQueries } from '../../src/projections/audit/audit.queries.js';
-import { PROGRAM_EVENT_TYPES } from '../../src/projections/common/program-event.js';
+import { PROGRAM_EVENT_TYPES } from '../../src/program/program.events.js';
 import { applied, everyEventType, History, launched, ProjectionHarness, tempReadModels } from './standings.fixtures.js';
 
 interface Item {

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { EventStore } from '../../src/event-store/event-store.port.js';
-import { ReadModelNotReadyError } from '../../src/projections/read-model-errors.js';
-import { tableSet } from '../../src/projections/projection-catalog.js';
-import { openReadModelDb } from '../../src/projections/read-model-db.js';
+import { ReadModelNotReadyError } from '../../src/projections/engine/read-model-errors.js';
+import { tableSet } from '../../src/projections/engine/projection-catalog.js';
+import { openReadModelDb } from '../../src/projections/engine/read-model-db.js';
 import { appendSpread, counterProjection, counts, eventually, events, expectedCounts, readLog, slowSubscriptions, workspace } from './runner-fixtures.js';
 
 /** A store whose subscriptions deliver an event every 2 ms: a build of a few hundred events can be caught midway. */
@@ -11,7 +11,7 @@ const slow = (store: EventStore) => ({ eventStore: slowSubscriptions(store, 2) }
 
 /**
  * A generation created from nothing (a new projection, or a new version of one) holds only the start of the history
- * while the live feed works through the log: its reads wait for it, then answer 503, instead of answering from part
+ * while the live subscription works through the log: its reads wait for it, then answer 503, instead of answering from part
  * of the history as if it were all of it. A projection that is merely behind (after a restart) keeps answering.
  */
 describe('a projection built from nothing', () => {
@@ -112,7 +112,7 @@ describe('a projection built from nothing', () => {
   it('serves once a rebuild swaps in over the build', async () => {
     ws = workspace();
     await appendSpread(ws.store, 400);
-    // 20 ms an event: the live feed would take 8 s to build it.
+    // 20 ms an event: the live subscription would take 8 s to build it.
     const { runner, db } = ws.open([counterProjection()], { eventStore: slowSubscriptions(ws.store, 20) });
     runner.start();
     const waiting = runner.waitUntilServing('counter', 10_000);

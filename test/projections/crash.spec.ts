@@ -4,8 +4,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
-import { ProjectionRunner } from '../../src/projections/projection-runner.js';
-import { openReadModelDb } from '../../src/projections/read-model-db.js';
+import { ProjectionRunner } from '../../src/projections/engine/projection-runner.js';
+import { openReadModelDb } from '../../src/projections/engine/read-model-db.js';
 import { tempDir } from '../support/temp-dir.js';
 import { appendSpread, counterProjection, counts, expectedCounts, readLog } from './runner-fixtures.js';
 

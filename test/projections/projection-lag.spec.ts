@@ -1,6 +1,6 @@
 import { afterEach, expect, it } from '@jest/globals';
 import type { EventStore, ReadAllOptions } from '../../src/event-store/event-store.port.js';
-import { LagMeter } from '../../src/projections/projection-lag.js';
+import { LagMeter } from '../../src/projections/engine/projection-lag.js';
 import { appendSpread, workspace } from './runner-fixtures.js';
 
 let ws: ReturnType<typeof workspace>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { openReadModelDb } from '../../src/projections/read-model-db.js';
+import { openReadModelDb } from '../../src/projections/engine/read-model-db.js';
 import { tempDir } from '../support/temp-dir.js';
 
 describe('the read models database', () => {

@@ -4,8 +4,8 @@ import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/app-config.js';
-import { openReadModelDb, readModelPath } from '../../src/projections/read-model-db.js';
-import { LEASE_EXPIRY_MS, LEASE_RENEW_MS, type LeaseEnvironment, ReadModelLease, ReadModelsHeldError } from '../../src/projections/read-model-lease.js';
+import { openReadModelDb, readModelPath } from '../../src/projections/engine/read-model-db.js';
+import { LEASE_EXPIRY_MS, LEASE_RENEW_MS, type LeaseEnvironment, ReadModelLease, ReadModelsHeldError } from '../../src/projections/engine/read-model-lease.js';
 import { tempDir } from '../support/temp-dir.js';
 import { tempReadModels } from './standings.fixtures.js';
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { ProjectionNotFoundError, RebuildInProgressError } from '../../src/projections/read-model-errors.js';
+import { ProjectionNotFoundError, RebuildInProgressError } from '../../src/projections/engine/read-model-errors.js';
 import type { Database } from 'better-sqlite3';
-import type { Projection } from '../../src/projections/projection.js';
+import type { Projection } from '../../src/projections/engine/projection.js';
 import { appendSpread, counterProjection, counts, eventually, expectedCounts, readLog, workspace } from './runner-fixtures.js';
 
 describe('rebuilding a projection without downtime', () => {

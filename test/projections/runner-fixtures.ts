@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { EventStore, NewEvent, RecordedEvent, Subscription, SubscribeOptions } from '../../src/event-store/event-store.port.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
-import type { Projection, ProjectionWriter, TableSet } from '../../src/projections/projection.js';
-import { ProjectionRunner, type RunnerOptions } from '../../src/projections/projection-runner.js';
-import { openReadModelDb } from '../../src/projections/read-model-db.js';
+import type { Projection, ProjectionWriter, TableSet } from '../../src/projections/engine/projection.js';
+import { ProjectionRunner, type RunnerOptions } from '../../src/projections/engine/projection-runner.js';
+import { openReadModelDb } from '../../src/projections/engine/read-model-db.js';
 import { tempDir } from '../support/temp-dir.js';
 
 /**

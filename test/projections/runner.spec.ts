@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { ReadModelNotReadyError } from '../../src/projections/read-model-errors.js';
+import { ReadModelNotReadyError } from '../../src/projections/engine/read-model-errors.js';
 import {
   appendSpread,
   counterProjection,

@@ -89,8 +89,8 @@ export const scored = (round: number, teamId: string, criterion: string, points:
 
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
-import type { Projection, ProjectionWriter, ReadModelAccess, TableSet } from '../../src/projections/projection.js';
-import { openReadModelDb } from '../../src/projections/read-model-db.js';
+import type { Projection, ProjectionWriter, ReadModelAccess, TableSet } from '../../src/projections/engine/projection.js';
+import { openReadModelDb } from '../../src/projections/engine/read-model-db.js';
 import { tempDir } from '../support/temp-dir.js';
 
 /** A read-model database in a temp file, as the runner opens it. */

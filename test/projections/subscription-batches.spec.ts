@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { RecordedEvent, Subscription } from '../../src/event-store/event-store.port.js';
-import { consumeInBatches } from '../../src/projections/subscription-batches.js';
+import { consumeInBatches } from '../../src/projections/engine/subscription-batches.js';
 
 /** A subscription the test feeds by hand: `push` makes an event available, `end` finishes it. */
 function manualSubscription() {

@@ -2,8 +2,8 @@ import { Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiExtraModels, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Roles } from '../../auth/roles.decorator.js';
 import { ProblemDto } from '../../http/problem.dto.js';
-import { PROJECTION_CONTROL, type ProjectionControl } from '../projection.js';
-import type { ProjectionStatus } from '../projection-status.js';
+import { PROJECTION_CONTROL, type ProjectionControl } from '../engine/projection.js';
+import type { ProjectionStatus } from '../engine/projection-status.js';
 import { ProjectionParams } from './projection-params.dto.js';
 import { ProjectionStatusDto } from './projection-status.dto.js';
 

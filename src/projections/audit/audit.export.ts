@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { stringify } from 'csv-stringify/sync';
-import type { ExportFormat } from '../queries/read-query.dto.js';
+import type { ExportFormat } from './audit-query.dto.js';
 import type { AuditItem } from './audit.projection.js';
 import type { AuditQueries } from './audit.queries.js';
 

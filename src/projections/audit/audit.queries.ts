@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Database } from 'better-sqlite3';
-import { READ_MODEL_ACCESS, READ_MODEL_DB, type ReadModelAccess } from '../projection.js';
-import { StatementCache } from '../queries/statement-cache.js';
+import { READ_MODEL_ACCESS, READ_MODEL_DB, type ReadModelAccess } from '../engine/projection.js';
+import { StatementCache } from '../engine/statement-cache.js';
 import { AUDIT, AUDIT_ITEM_SQL, type AuditTables, auditTables } from './audit.projection.js';
 
 /** A page request on the audit history; every filter is optional, and they combine with AND. */

@@ -1,35 +1,8 @@
 import type { RecordedEvent } from '../../event-store/event-store.port.js';
 import type { JsonObject, JsonValue } from '../../common/json.js';
-import type { ProgramEvent, ProgramEventType } from '../../program/program.events.js';
+import { isProgramEventType, type ProgramEvent } from '../../program/program.events.js';
 import { programIdOfStream } from '../../program/program.stream.js';
 import type { IsoTimes } from './iso-times.js';
-
-/** A `Record` so that a new event type that is missing here fails to compile. */
-const KNOWN_TYPES: Record<ProgramEventType, true> = {
-  ProgramLaunched: true,
-  ApplicationSubmitted: true,
-  ApplicationsClosed: true,
-  FinalistSelected: true,
-  EvaluationRoundOpened: true,
-  ScoreRecorded: true,
-  ScoreCorrected: true,
-  EvaluationRoundClosed: true,
-  EligibilityRuleClarified: true,
-  ComplianceFindingRecorded: true,
-  TeamEliminated: true,
-  TeamWithdrew: true,
-  WildcardOpened: true,
-  WildcardApplicationSubmitted: true,
-  WildcardClosed: true,
-  WinnerSelected: true,
-  ProgramConcluded: true,
-};
-
-export const PROGRAM_EVENT_TYPES = Object.keys(KNOWN_TYPES) as ProgramEventType[];
-
-export function isProgramEventType(type: string): type is ProgramEventType {
-  return Object.hasOwn(KNOWN_TYPES, type);
-}
 
 /** A recorded event of a programme's stream, typed. */
 export interface ProgramRecord {

@@ -1,7 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { RecordedEvent } from '../../event-store/event-store.port.js';
 import { occurredAtMillis, programRecordOf } from '../common/program-event.js';
-import type { Projection, ProjectionWriter, TableSet } from '../projection.js';
+import type { Projection, ProjectionWriter, TableSet } from '../engine/projection.js';
 import type { TeamStanding } from './standings.document.js';
 import { ProgramStandings, type StandingsHeader, type StandingsInput, type TeamSlot } from './standings.fold.js';
 

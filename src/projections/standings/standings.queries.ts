@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Database } from 'better-sqlite3';
 import type { ProgramPhase } from '../../program/program.state.js';
-import { READ_MODEL_ACCESS, READ_MODEL_DB, type ReadModelAccess } from '../projection.js';
-import { StatementCache } from '../queries/statement-cache.js';
+import { READ_MODEL_ACCESS, READ_MODEL_DB, type ReadModelAccess } from '../engine/projection.js';
+import { StatementCache } from '../engine/statement-cache.js';
 import type { StandingsHeader } from './standings.fold.js';
 import type { StandingsDocument } from './standings.document.js';
 import { type StandingsHead, standingsJson, teamStandingJson } from './standings.json.js';

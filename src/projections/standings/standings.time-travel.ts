@@ -5,8 +5,8 @@ import type { ProgramEvent } from '../../program/program.events.js';
 import { programStreamId } from '../../program/program.stream.js';
 import { upcast } from '../../program/program.upcasters.js';
 import { occurredAtMillis, programRecordOf } from '../common/program-event.js';
-import { READ_MODEL_ACCESS, READ_MODEL_DB, type ReadModelAccess } from '../projection.js';
-import { StatementCache } from '../queries/statement-cache.js';
+import { READ_MODEL_ACCESS, READ_MODEL_DB, type ReadModelAccess } from '../engine/projection.js';
+import { StatementCache } from '../engine/statement-cache.js';
 import { ProgramStandings, standingsAfter, type StandingsInput, type StandingsSnapshot } from './standings.fold.js';
 import { STANDINGS, standingsTables } from './standings.projection.js';
 

@@ -1,11 +1,11 @@
 import { Controller, Inject, Param, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { READ_MODEL_ACCESS, type ReadModelAccess } from '../projection.js';
-import { READER_ROLES, ReadEndpoint } from '../queries/read-endpoint.decorator.js';
-import { TimelineDto } from '../queries/read-model.dto.js';
-import { programNotFound, teamNotFound } from '../queries/read-problems.js';
-import { ReadQuery, TeamParams } from '../queries/read-query.dto.js';
-import { awaitReadModel } from '../queries/read-your-writes.js';
+import { READ_MODEL_ACCESS, type ReadModelAccess } from '../engine/projection.js';
+import { READER_ROLES, ReadEndpoint } from '../read-endpoint.decorator.js';
+import { TimelineDto } from './timeline.dto.js';
+import { programNotFound, teamNotFound } from '../../http/read-problems.js';
+import { ReadQuery, TeamParams } from '../../http/read-query.dto.js';
+import { awaitReadModel } from '../engine/read-your-writes.js';
 import { TIMELINE } from './timeline.projection.js';
 import { TimelineQueries } from './timeline.queries.js';
 

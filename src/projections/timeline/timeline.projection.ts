@@ -3,7 +3,7 @@ import type { RecordedEvent } from '../../event-store/event-store.port.js';
 import type { JsonObject } from '../../common/json.js';
 import { type AuditActor, auditMetadataOf, programRecordOf, teamsNamedBy } from '../common/program-event.js';
 import { IsoTimes } from '../common/iso-times.js';
-import type { Projection, ProjectionWriter, TableSet } from '../projection.js';
+import type { Projection, ProjectionWriter, TableSet } from '../engine/projection.js';
 
 export const TIMELINE = 'timeline';
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Database } from 'better-sqlite3';
-import { READ_MODEL_ACCESS, READ_MODEL_DB, type ReadModelAccess } from '../projection.js';
-import { StatementCache } from '../queries/statement-cache.js';
+import { READ_MODEL_ACCESS, READ_MODEL_DB, type ReadModelAccess } from '../engine/projection.js';
+import { StatementCache } from '../engine/statement-cache.js';
 import { TIMELINE, TIMELINE_ENTRY_SQL, timelineTables } from './timeline.projection.js';
 
 export type TimelineAnswer = { kind: 'program-not-found' } | { kind: 'team-not-found' } | { kind: 'found'; entries: string[] };

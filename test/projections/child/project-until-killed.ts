@@ -5,8 +5,8 @@
  */
 import { join } from 'node:path';
 import { SqliteEventStore } from '../../../src/event-store/sqlite/sqlite-event-store.js';
-import { ProjectionRunner } from '../../../src/projections/projection-runner.js';
-import { openReadModelDb } from '../../../src/projections/read-model-db.js';
+import { ProjectionRunner } from '../../../src/projections/engine/projection-runner.js';
+import { openReadModelDb } from '../../../src/projections/engine/read-model-db.js';
 import { appendSpread, counterProjection } from '../runner-fixtures.js';
 
 const [dir, mode] = process.argv.slice(2);

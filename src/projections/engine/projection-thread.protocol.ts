@@ -1,5 +1,5 @@
-import type { ErrorKind } from '../common/coded-error.js';
-import type { AppConfig } from '../config/app-config.js';
+import type { ErrorKind } from '../../common/coded-error.js';
+import type { AppConfig } from '../../config/app-config.js';
 import type { ProjectionStatus } from './projection-status.js';
 
 /**

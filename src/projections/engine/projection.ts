@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { RecordedEvent } from '../event-store/event-store.port.js';
+import type { RecordedEvent } from '../../event-store/event-store.port.js';
 import type { ProjectionStatus } from './projection-status.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { EventStore, RecordedEvent, Subscription } from '../event-store/event-store.port.js';
+import type { EventStore, RecordedEvent, Subscription } from '../../event-store/event-store.port.js';
 import type { ApplyLatency } from './apply-latency.js';
 import { applyBatch, type BatchOutcome, messageOf } from './projection-batch.js';
 import type { CatalogEntry, ProjectionCatalog } from './projection-catalog.js';
@@ -7,7 +7,7 @@ import type { PositionWaiters } from './position-waiters.js';
 import type { ProjectionWriter } from './projection.js';
 import { consumeInBatches } from './subscription-batches.js';
 
-/** What the live feed reads and changes of one projection; the runner owns the rest. */
+/** What the live subscription reads and changes of one projection; the runner owns the rest. */
 export interface LiveSlot {
   entry: CatalogEntry;
   writer: ProjectionWriter;
@@ -18,7 +18,7 @@ export interface LiveSlot {
   latency: ApplyLatency;
 }
 
-export interface LiveFeedOptions {
+export interface LiveSubscriptionOptions {
   batchSize: number;
   /** Least time between the starts of two live batches (see `consumeInBatches`); 0 commits each as soon as it can. */
   batchIntervalMs: number;
@@ -41,7 +41,7 @@ const BACKOFF_MAX_MS = 5000;
  * One subscription rather than one per projection: each commit in the store wakes one reader, not one per projection,
  * and a batch costs one query, one parse of its events and one commit, however many projections it feeds.
  */
-export class LiveFeed {
+export class LiveSubscription {
   private subscription: Subscription | null = null;
   /** Identifies the loop that feeds now: a loop replaced by `start` stops applying at once and ends. */
   private token: object = {};
@@ -54,7 +54,7 @@ export class LiveFeed {
     private readonly store: EventStore,
     private readonly catalog: ProjectionCatalog,
     private readonly slots: readonly LiveSlot[],
-    private readonly options: LiveFeedOptions,
+    private readonly options: LiveSubscriptionOptions,
   ) {}
 
   /**

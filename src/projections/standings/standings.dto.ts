@@ -1,15 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { POSITION_PROPERTY as POSITION } from '../../http/read-response.dto.js';
+import { ELIMINATION_GROUNDS } from '../../program/program.events.js';
+import { PROGRAM_PHASES, TEAM_STATUSES } from '../../program/program.state.js';
 
-/** Response schemas of the reads, for OpenAPI only: the controllers answer with plain JSON of these shapes. */
+/** Response schemas of the standings reads, for OpenAPI only: the controller answers with JSON of these shapes. */
 
-const POSITION = { type: String, pattern: '^[0-9]+$', description: 'Global position: a string of digits (64-bit).', example: '1187' };
-const PHASES = ['accepting-applications', 'screening', 'round-open', 'between-rounds', 'wildcard-open', 'concluded'];
-const STATUSES = ['applicant', 'finalist', 'eliminated', 'withdrawn', 'wildcard-applicant', 'winner'];
 
 export class ProgramSummaryDto {
   @ApiProperty({ example: 'sovereign-ai-2025' }) programId!: string;
   @ApiProperty({ example: 'Sovereign AI foundation model' }) title!: string;
-  @ApiProperty({ enum: PHASES }) phase!: string;
+  @ApiProperty({ enum: PROGRAM_PHASES }) phase!: string;
   @ApiProperty({ type: 'integer', description: "The programme's revision (its last event), counting from 0.", example: 41 }) revision!: number;
 }
 
@@ -35,14 +35,14 @@ export class RoundStandingDto {
 export class EliminationDto {
   @ApiProperty({ oneOf: [{ type: 'string', enum: ['screening'] }, { type: 'integer' }], description: '`screening`, or the latest round opened.' })
   stage!: string | number;
-  @ApiProperty({ enum: ['not-shortlisted', 'ranking', 'rule-violation'] }) grounds!: string;
+  @ApiProperty({ enum: ELIMINATION_GROUNDS }) grounds!: string;
   @ApiProperty({ type: String, nullable: true, description: 'The rule broken, with rule-violation; else null.' }) ruleId!: string | null;
 }
 
 export class TeamStandingDto {
   @ApiProperty({ example: 'lg-ai-research' }) teamId!: string;
   @ApiProperty({ example: 'LG AI Research consortium' }) consortiumName!: string;
-  @ApiProperty({ enum: STATUSES }) status!: string;
+  @ApiProperty({ enum: TEAM_STATUSES }) status!: string;
   @ApiProperty({ type: [RoundStandingDto], description: 'The rounds the team has scores or a published result in, by round.' }) rounds!: RoundStandingDto[];
   @ApiProperty({ type: EliminationDto, nullable: true, description: 'What put the team out; null while it is in (again after a wild-card admission).' })
   eliminated!: EliminationDto | null;
@@ -52,7 +52,7 @@ export class TeamStandingDto {
 export class StandingsDto {
   @ApiProperty({ example: 'sovereign-ai-2025' }) programId!: string;
   @ApiProperty() title!: string;
-  @ApiProperty({ enum: PHASES }) phase!: string;
+  @ApiProperty({ enum: PROGRAM_PHASES }) phase!: string;
   @ApiProperty({ type: 'integer', description: "Revision of the programme's last event these standings reflect (with effectiveAsOf: the last event applied)." })
   revision!: number;
   @ApiProperty({ ...POSITION, description: 'Position of that event.' }) position!: string;
@@ -74,50 +74,3 @@ export class ProgramTeamStandingDto extends TeamStandingDto {
   @ApiProperty({ ...POSITION, description: 'Position of that event.' }) position!: string;
 }
 
-export class ActorDto {
-  @ApiProperty({ type: String, nullable: true, example: 'kim.official' }) id!: string | null;
-  @ApiProperty({ type: String, nullable: true, example: 'official' }) role!: string | null;
-}
-
-export class AuditMetadataDto {
-  @ApiProperty({ type: ActorDto }) actor!: ActorDto;
-  @ApiProperty({ type: String, nullable: true }) reason!: string | null;
-  @ApiProperty({ type: String, nullable: true }) legalBasis!: string | null;
-  @ApiProperty({ type: String, nullable: true }) commandId!: string | null;
-  @ApiProperty({ type: String, nullable: true }) correlationId!: string | null;
-  @ApiProperty({ type: String, nullable: true }) causationId!: string | null;
-  @ApiProperty({ type: String, nullable: true }) idempotencyKey!: string | null;
-  @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'The effective time of the decision.' }) occurredAt!: string | null;
-  @ApiProperty({ format: 'date-time', description: 'When the event store recorded it.' }) recordedAt!: string;
-}
-
-export class AuditItemDto {
-  @ApiProperty(POSITION) position!: string;
-  @ApiProperty() programId!: string;
-  @ApiProperty({ type: 'integer' }) revision!: number;
-  @ApiProperty({ format: 'uuid' }) eventId!: string;
-  @ApiProperty({ example: 'TeamEliminated' }) type!: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: "The event's data, as recorded (current schema)." }) data!: object;
-  @ApiProperty({ type: AuditMetadataDto }) metadata!: AuditMetadataDto;
-}
-
-export class AuditPageDto {
-  @ApiProperty({ type: [AuditItemDto], description: 'In position order.' }) items!: AuditItemDto[];
-  @ApiProperty({ ...POSITION, nullable: true, description: 'Pass as `after` for the next page; null at the end.' }) next!: string | null;
-}
-
-export class TimelineEntryDto {
-  @ApiProperty(POSITION) position!: string;
-  @ApiProperty({ example: 'FinalistSelected' }) type!: string;
-  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) occurredAt!: string | null;
-  @ApiProperty({ format: 'date-time' }) recordedAt!: string;
-  @ApiProperty({ type: ActorDto }) actor!: ActorDto;
-  @ApiProperty({ type: String, nullable: true }) reason!: string | null;
-  @ApiProperty({ type: 'object', additionalProperties: true }) data!: object;
-}
-
-export class TimelineDto {
-  @ApiProperty({ example: 'lg-ai-research' }) teamId!: string;
-  @ApiProperty({ type: [TimelineEntryDto], description: "Every event naming the team (its teamId, a round's results, a wild-card's admitted, the winners), in order." })
-  entries!: TimelineEntryDto[];
-}

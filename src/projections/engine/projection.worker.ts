@@ -1,10 +1,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { createEventStore } from '../event-store/event-store.module.js';
-import { CodedError } from '../common/coded-error.js';
+import { createEventStore } from '../../event-store/event-store.module.js';
+import { CodedError } from '../../common/coded-error.js';
 import { messageOf } from './projection-batch.js';
 import { ProjectionRunner } from './projection-runner.js';
 import { type ProjectionState, type ProjectionThreadData, SharedPositions, type ToHost, type ToThread } from './projection-thread.protocol.js';
-import { projections as allProjections } from './projections.registry.js';
+import { projections as allProjections } from '../projections.registry.js';
 import { openReadModelDb, readModelPath } from './read-model-db.js';
 
 /**
@@ -27,7 +27,7 @@ const retired = new Map<string, () => void>();
 const store = createEventStore(config, { readOnly: true });
 const db = openReadModelDb(readModelPath(config.dataDir));
 const runner = new ProjectionRunner(db, store, projections, {
-  // Rebuilds share this thread with the live feed only, not with HTTP: the chunk sizes the offline CLI measured best,
+  // Rebuilds share this thread with the live subscription only, not with HTTP: the chunk sizes the offline CLI measured best,
   // the standings' bounded so that a live event waits at most a few hundred ms behind a rebuild's chunk.
   chunkSize: 2000,
   largeChunkSize: 10_000,

@@ -1,4 +1,4 @@
-import type { ReadModelAccess } from '../projection.js';
+import type { ReadModelAccess } from './projection.js';
 
 /** How long a read waits for its read model in all, before its 503. */
 const READ_WAIT_MS = 5000;

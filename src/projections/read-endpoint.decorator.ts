@@ -1,8 +1,8 @@
 import { applyDecorators, Get } from '@nestjs/common';
 import { ApiExtraModels, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import type { Role } from '../../auth/actor.js';
-import { Roles } from '../../auth/roles.decorator.js';
-import { ProblemDto } from '../../http/problem.dto.js';
+import type { Role } from '../auth/actor.js';
+import { Roles } from '../auth/roles.decorator.js';
+import { ProblemDto } from '../http/problem.dto.js';
 
 /** Any role but `subscriber` (API.md, Reads). */
 export const READER_ROLES = ['official', 'evaluator', 'auditor', 'admin'] as const satisfies readonly Role[];

@@ -1,9 +1,10 @@
 import type { Worker } from 'node:worker_threads';
-import type { AppConfig } from '../config/app-config.js';
-import { CodedError } from '../common/coded-error.js';
-import { startWorker } from '../threads/start-worker.js';
+import type { AppConfig } from '../../config/app-config.js';
+import { CodedError } from '../../common/coded-error.js';
+import { startWorker } from '../../threads/start-worker.js';
 import { BuildWaiters, buildingDetail, notReady, PositionWaiters } from './position-waiters.js';
 import { ProjectionNotFoundError } from './read-model-errors.js';
+import { type ReadHindrances, readVerdict } from './read-gate.js';
 import { tableSet } from './projection-catalog.js';
 import type { ProjectionStatus } from './projection-status.js';
 import { type ProjectionState, SharedPositions, type ToHost, type ToThread } from './projection-thread.protocol.js';
@@ -85,7 +86,7 @@ export class ProjectionHost implements ProjectionControl {
     return host;
   }
 
-  /** Starts the live feed and the unfinished rebuilds in the thread. */
+  /** Starts the live subscription and the unfinished rebuilds in the thread. */
   start(): void {
     this.started = true;
     this.send({ kind: 'start' });
@@ -141,10 +142,9 @@ export class ProjectionHost implements ProjectionControl {
 
   waitUntilServing(name: string, timeoutMs = 5000): Promise<void> {
     const state = this.state(name);
-    if (!state.building) return Promise.resolve();
-    if (state.halted) return Promise.reject(notReady(`the ${name} projection is halted at a refused event`));
-    if (this.suspended !== null) return Promise.reject(notReady(`the ${name} projection is stopped: ${this.suspended}`));
-    if (this.downSince !== null) return Promise.reject(notReady(`the projections are restarting (${this.downSince})`));
+    const verdict = readVerdict(name, !state.building, this.hindrances(state));
+    if ('serve' in verdict) return Promise.resolve();
+    if ('refuse' in verdict) return Promise.reject(notReady(verdict.refuse));
     const i = this.slot(name);
     return this.buildWaiters[i]!.wait(timeoutMs, () => buildingDetail(name, this.positions.applied(i)));
   }
@@ -152,14 +152,17 @@ export class ProjectionHost implements ProjectionControl {
   waitForPosition(name: string, position: bigint, timeoutMs = 5000): Promise<void> {
     const i = this.slot(name);
     const applied = this.positions.applied(i);
-    if (applied !== null && applied >= position) return Promise.resolve();
-    if (this.state(name).halted) return Promise.reject(notReady(`the ${name} projection is halted at a refused event`));
-    if (this.suspended !== null) return Promise.reject(notReady(`the ${name} projection is stopped: ${this.suspended}`));
-    if (this.downSince !== null) return Promise.reject(notReady(`the projections are restarting (${this.downSince})`));
+    const verdict = readVerdict(name, applied !== null && applied >= position, this.hindrances(this.state(name)));
+    if ('serve' in verdict) return Promise.resolve();
+    if ('refuse' in verdict) return Promise.reject(notReady(verdict.refuse));
     const waiting = this.waiters[i]!.wait(position, timeoutMs, `the ${name} read model has not reached position ${position} within ${timeoutMs} ms`);
     // Publishes what it waits for, and looks again: the thread may have committed it meanwhile.
     this.wake(i);
     return waiting.finally(() => this.publishWanted(i));
+  }
+
+  private hindrances(state: ProjectionState): ReadHindrances {
+    return { halted: state.halted, stopped: this.suspended, restarting: this.downSince };
   }
 
   // Operations

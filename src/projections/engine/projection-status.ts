@@ -80,7 +80,7 @@ function rebuildStatus(job: RebuildJob, servingEvents: number, lagIsLowerBound: 
   return { generation: job.generation, done: job.applied, total, eventsPerSecond: Math.round(rate), etaSeconds: eta };
 }
 
-/** The progress of a serving generation built from nothing by the live feed; the same caveat on a capped lag. */
+/** The progress of a serving generation built from nothing by the live subscription; the same caveat on a capped lag. */
 function buildStatus(entry: CatalogEntry, building: { startedAt: number; appliedAtStart: number }, lag: Lag): RebuildStatus {
   const seconds = (Date.now() - building.startedAt) / 1000;
   const rate = seconds > 0 ? (entry.applied - building.appliedAtStart) / seconds : 0;

@@ -1,4 +1,4 @@
-import { ProgramRuleError } from '../../program/program.errors.js';
+import { ProgramRuleError } from '../program/program.errors.js';
 
 /** The 404s of the reads, with the domain's codes (a read of a programme or team that is not there). */
 export function programNotFound(programId: string): ProgramRuleError {

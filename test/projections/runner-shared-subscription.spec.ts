@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { Database } from 'better-sqlite3';
 import type { EventStore, RecordedEvent, SubscribeOptions } from '../../src/event-store/event-store.port.js';
-import type { Projection } from '../../src/projections/projection.js';
+import type { Projection } from '../../src/projections/engine/projection.js';
 import { appendSpread, counterProjection, counts, eventually, events, expectedCounts, readLog, workspace } from './runner-fixtures.js';
 
 /** The store, recording where every subscription starts. */
@@ -67,7 +67,7 @@ function recordingFlushes(projections: Projection[]): { projections: Projection[
   };
 }
 
-describe('projection runner: one live feed for every projection', () => {
+describe('projection runner: one live subscription for every projection', () => {
   let ws: ReturnType<typeof workspace>;
   afterEach(async () => {
     await ws.dispose();

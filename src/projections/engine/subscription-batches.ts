@@ -1,4 +1,4 @@
-import type { RecordedEvent, Subscription } from '../event-store/event-store.port.js';
+import type { RecordedEvent, Subscription } from '../../event-store/event-store.port.js';
 
 const TICK = Symbol('tick');
 

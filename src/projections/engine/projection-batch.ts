@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import type { RecordedEvent } from '../event-store/event-store.port.js';
-import { upcast } from '../program/program.upcasters.js';
+import type { RecordedEvent } from '../../event-store/event-store.port.js';
+import { upcast } from '../../program/program.upcasters.js';
 import type { ProjectionWriter } from './projection.js';
 
 /** The event a writer refused, and why. */
@@ -25,7 +25,7 @@ export type Checkpoint = (position: bigint, events: number) => void;
  * leaves either the whole batch with its checkpoint or none of it. When the writer throws, the transaction rolls
  * back, the writer forgets what it held, and the events before the refused one are applied again and committed; the
  * refused event is reported, never skipped. Must not be given an empty batch. Called inside an open transaction (the
- * live feed's, shared by every projection), its transactions are savepoints: a refusal rolls back this writer's part
+ * live subscription's, shared by every projection), its transactions are savepoints: a refusal rolls back this writer's part
  * only, and everything commits, or not, with the enclosing transaction.
  */
 export function applyBatch(db: Database, writer: ProjectionWriter, events: readonly RecordedEvent[], checkpoint: Checkpoint): BatchOutcome {

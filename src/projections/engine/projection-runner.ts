@@ -1,12 +1,13 @@
 import type { Database } from 'better-sqlite3';
-import type { EventStore } from '../event-store/event-store.port.js';
+import type { EventStore } from '../../event-store/event-store.port.js';
 import { ApplyLatency } from './apply-latency.js';
-import { LiveFeed, type LiveSlot } from './live-feed.js';
+import { LiveSubscription, type LiveSlot } from './live-subscription.js';
 import { ProjectionCatalog, tableSet } from './projection-catalog.js';
 import { type Lag, LagMeter } from './projection-lag.js';
 import { RebuildJob } from './projection-rebuild.js';
 import { BuildWaiters, buildingDetail, notReady, PositionWaiters } from './position-waiters.js';
 import { ProjectionNotFoundError, RebuildInProgressError } from './read-model-errors.js';
+import { readVerdict } from './read-gate.js';
 import { type ProjectionStatus, toProjectionStatus } from './projection-status.js';
 import type { Projection, ProjectionControl, ProjectionWriter, TableSet } from './projection.js';
 
@@ -38,7 +39,7 @@ export interface RunnerOptions {
   retire?: (name: string, generation: number, drop: () => void) => void;
 }
 
-/** A projection as the runner drives it: the serving generation, what the live feed keeps of it, and its rebuild. */
+/** A projection as the runner drives it: the serving generation, what the live subscription keeps of it, and its rebuild. */
 interface Slot extends LiveSlot {
   projection: Projection;
   tables: TableSet;
@@ -48,7 +49,7 @@ interface Slot extends LiveSlot {
   build: Build | null;
 }
 
-/** A generation built from nothing, by the live feed, from the start of the log. */
+/** A generation built from nothing, by the live subscription, from the start of the log. */
 interface Build {
   /** The log's head when this runner started it; null for an empty log; undefined until the store has answered. */
   target: bigint | null | undefined;
@@ -62,7 +63,7 @@ interface Build {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /**
- * Feeds every projection from the event store: one live feed (see `LiveFeed`: one subscription, one transaction per
+ * Feeds every projection from the event store: one live subscription (see `LiveSubscription`: one subscription, one transaction per
  * batch for all projections, resubscription with backoff, a visible halt at a refused event), and rebuilds into a
  * new generation that swap in without downtime.
  */
@@ -73,7 +74,7 @@ export class ProjectionRunner implements ProjectionControl {
   private readonly logger: RunnerLogger;
   private readonly chunkSize: number;
   private readonly largeChunkSize: number;
-  private readonly feed: LiveFeed;
+  private readonly live: LiveSubscription;
   private readonly changed: (name: string) => void;
   private readonly retire: NonNullable<RunnerOptions['retire']>;
   private started = false;
@@ -112,7 +113,7 @@ export class ProjectionRunner implements ProjectionControl {
         latency: new ApplyLatency(),
       });
     }
-    this.feed = new LiveFeed(db, store, this.catalog, [...this.slots.values()], {
+    this.live = new LiveSubscription(db, store, this.catalog, [...this.slots.values()], {
       batchSize: options.batchSize ?? 2000,
       batchIntervalMs: options.batchIntervalMs ?? 0,
       startedAt: () => this.startedAt,
@@ -130,12 +131,12 @@ export class ProjectionRunner implements ProjectionControl {
     return [...this.slots.keys()];
   }
 
-  /** Starts the live feed from the lowest checkpoint and resumes the rebuilds a stop or crash cut short. */
+  /** Starts the live subscription from the lowest checkpoint and resumes the rebuilds a stop or crash cut short. */
   start(): void {
     if (this.started) return;
     this.started = true;
     this.startedAt = Date.now();
-    this.feed.start();
+    this.live.start();
     for (const slot of this.slots.values()) {
       const rebuild = slot.entry.rebuild;
       if (rebuild) this.startJob(slot, rebuild.generation, rebuild);
@@ -147,7 +148,7 @@ export class ProjectionRunner implements ProjectionControl {
     this.stopping = true;
     const slots = [...this.slots.values()];
     for (const slot of slots) this.refuseBuildWaiters(slot, 'the read models are shutting down');
-    await Promise.all([this.feed.stop(), ...slots.map((slot) => slot.job?.stop())]);
+    await Promise.all([this.live.stop(), ...slots.map((slot) => slot.job?.stop())]);
     for (const slot of slots) slot.waiters.refuseAll('the read models are shutting down');
   }
 
@@ -174,9 +175,10 @@ export class ProjectionRunner implements ProjectionControl {
   waitForPosition(name: string, position: bigint, timeoutMs = 5000): Promise<void> {
     const slot = this.slot(name);
     const current = slot.entry.position;
-    if (current !== null && current >= position) return Promise.resolve();
     // Halted here, not merely failed in the catalog: at start-up the refused event is retried once before giving up.
-    if (slot.halted) return Promise.reject(notReady(`the ${name} projection is halted at a refused event`));
+    const verdict = readVerdict(name, current !== null && current >= position, { halted: slot.halted });
+    if ('serve' in verdict) return Promise.resolve();
+    if ('refuse' in verdict) return Promise.reject(notReady(verdict.refuse));
     return slot.waiters.wait(position, timeoutMs, `the ${name} read model has not reached position ${position} within ${timeoutMs} ms`);
   }
 
@@ -194,9 +196,10 @@ export class ProjectionRunner implements ProjectionControl {
   waitUntilServing(name: string, timeoutMs = 5000): Promise<void> {
     const slot = this.slot(name);
     const build = slot.build;
-    if (!slot.entry.building || build === null) return Promise.resolve();
-    if (slot.halted) return Promise.reject(notReady(`the ${name} projection is halted at a refused event`));
-    return build.waiters.wait(timeoutMs, () => buildingDetail(name, slot.entry.position, build.target));
+    const verdict = readVerdict(name, !slot.entry.building || build === null, { halted: slot.halted });
+    if ('serve' in verdict) return Promise.resolve();
+    if ('refuse' in verdict) return Promise.reject(notReady(verdict.refuse));
+    return build!.waiters.wait(timeoutMs, () => buildingDetail(name, slot.entry.position, build!.target));
   }
 
   // Operations
@@ -348,7 +351,7 @@ export class ProjectionRunner implements ProjectionControl {
           // from the lowest one.
           if (slot.halted) {
             slot.halted = false;
-            this.feed.start();
+            this.live.start();
           }
           this.changed(name);
           this.retire(name, retired, () => this.db.transaction(() => this.catalog.dropGeneration(name, retired))());

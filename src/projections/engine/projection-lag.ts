@@ -1,4 +1,4 @@
-import type { EventStore } from '../event-store/event-store.port.js';
+import type { EventStore } from '../../event-store/event-store.port.js';
 
 export interface Lag {
   /** Events in the log after the position; at most the cap. */
@@ -15,7 +15,7 @@ interface Cached {
 /**
  * Counts the events a projection is behind. Positions are not dense (EventStoreDB's are commit positions), so the
  * events after the checkpoint are counted by reading them, up to a cap, and the answer is kept briefly by position:
- * projections fed by the one live feed usually share their checkpoint, so they share one count, and health and the
+ * projections fed by the one live subscription usually share their checkpoint, so they share one count, and health and the
  * admin list stay cheap however often they are asked.
  */
 export class LagMeter {

@@ -1,4 +1,4 @@
-import { CodedError } from '../common/coded-error.js';
+import { CodedError } from '../../common/coded-error.js';
 
 /** A read model has not applied what a read waits for (a position, or the end of a build) in time: retry in a second. */
 export class ReadModelNotReadyError extends CodedError<'READ_MODEL_NOT_READY'> {

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { EventStore, RecordedEvent } from '../event-store/event-store.port.js';
+import type { EventStore, RecordedEvent } from '../../event-store/event-store.port.js';
 import { applyBatch, messageOf, type Poison } from './projection-batch.js';
 import { type CatalogEntry, type ProjectionCatalog, tableSet } from './projection-catalog.js';
 import type { Projection, ProjectionWriter, TableSet } from './projection.js';

@@ -1,6 +1,6 @@
 import { Global, Logger, Module, type DynamicModule } from '@nestjs/common';
 import type { Database } from 'better-sqlite3';
-import type { AppConfig } from '../config/app-config.js';
+import type { AppConfig } from '../../config/app-config.js';
 import { READ_MODEL_DB } from './projection.js';
 import { openReadModelDb, readModelPath } from './read-model-db.js';
 import { LEASE_EXPIRY_MS, ReadModelLease } from './read-model-lease.js';
