@@ -1,5 +1,4 @@
 import { hash, randomUUID } from 'node:crypto';
-import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import canonicalize from 'canonicalize';
 import type { FastifyRequest } from 'fastify';
 import type { AuthorisedActor } from '../auth/actor.js';
@@ -7,7 +6,7 @@ import type { DecisionContext } from '../command-handling/decision.js';
 import { ProblemError } from '../http/problem.js';
 import type { DecisionDto } from './decision.dto.js';
 
-/** What a decision takes from the request besides its body: read once, here, for all sixteen routes. */
+/** What a decision takes from the request besides its body: read once, by `DecisionInterceptor`, for all sixteen routes. */
 export interface DecisionRequestInfo {
   correlationId: string;
   ifMatchRevision?: number;
@@ -83,11 +82,6 @@ export function readDecisionRequest(request: FastifyRequest): DecisionRequestInf
     body: request.body,
   };
 }
-
-/** `@DecisionRequest() request: DecisionRequestInfo`: the headers of a decision, validated (a 400 names the header). */
-export const DecisionRequest = createParamDecorator((_data: unknown, context: ExecutionContext): DecisionRequestInfo =>
-  readDecisionRequest(context.switchToHttp().getRequest<FastifyRequest>()),
-);
 
 /**
  * The context of the command: who (from the token, never from the body), why (reason, legal basis, effective time,

@@ -1,217 +1,177 @@
-import { applyDecorators, Post } from '@nestjs/common';
+import { applyDecorators, Post, Res, UseInterceptors } from '@nestjs/common';
 import { ApiExtraModels, ApiHeader, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Role } from '../auth/actor.js';
 import { Roles } from '../auth/roles.decorator.js';
-import type { ProgramErrorCode } from '../program/program.errors.js';
+import type { ProgramCommandType } from '../program/program.commands.js';
+import { REFUSALS } from '../program/program.decide.js';
+import { PROGRAM_ERROR_KINDS } from '../program/program.errors.js';
 import { ProblemDto } from '../http/problem.dto.js';
 import { DecisionOutcomeDto } from './decision-outcome.dto.js';
-
-type NotFoundCode = Extract<ProgramErrorCode, 'TEAM_NOT_FOUND' | 'ROUND_NOT_FOUND'>;
-type RuleCode = Exclude<
-  ProgramErrorCode,
-  'PROGRAM_NOT_FOUND' | 'TEAM_NOT_FOUND' | 'ROUND_NOT_FOUND' | 'PROGRAM_ALREADY_EXISTS' | 'PROGRAM_CONCLUDED'
->;
+import { DecisionInterceptor } from './decision.interceptor.js';
 
 export interface DecisionRoute {
+  /** The command the route takes: its refusals are the route's (see `REFUSALS`). */
+  command: ProgramCommandType;
   /** Below `/api/programs`. */
   path: string;
   roles: readonly [Role, ...Role[]];
   tag: string;
   summary: string;
   events: string;
-  /** Besides PROGRAM_NOT_FOUND, which every route on an existing programme can answer. */
-  notFound: NotFoundCode[];
-  /** Besides PROGRAM_CONCLUDED, likewise. Read off the decide functions in `src/program/*.decide.ts`. */
-  rules: RuleCode[];
 }
 
 /**
- * The sixteen decisions of API.md's table: path, roles, events, and every refusal each can give (for the OpenAPI
- * document). One place, so that a route's access and its documentation cannot disagree.
+ * The sixteen decisions of API.md's table: command, path, roles and events; every refusal each can give is the
+ * command's (`REFUSALS`, declared beside each decide function). One place, so that a route's access and its
+ * documentation cannot disagree.
  */
 export const DECISION_ROUTES = {
   launchProgram: {
+    command: 'LaunchProgram',
     path: '',
     roles: ['official'],
     tag: 'programmes',
     summary: 'Launch a programme',
     events: 'ProgramLaunched',
-    notFound: [],
-    rules: [],
   },
   submitApplication: {
+    command: 'SubmitApplication',
     path: ':programId/applications',
     roles: ['official'],
     tag: 'applications',
     summary: "Record a team's application",
     events: 'ApplicationSubmitted',
-    notFound: [],
-    rules: ['APPLICATIONS_CLOSED', 'DUPLICATE_APPLICATION'],
   },
   closeApplications: {
+    command: 'CloseApplications',
     path: ':programId/applications/close',
     roles: ['official'],
     tag: 'applications',
     summary: 'Close applications',
     events: 'ApplicationsClosed',
-    notFound: [],
-    rules: ['APPLICATIONS_CLOSED'],
   },
   selectFinalist: {
+    command: 'SelectFinalist',
     path: ':programId/finalists',
     roles: ['official'],
     tag: 'applications',
     summary: 'Select an applicant as a finalist',
     events: 'FinalistSelected',
-    notFound: ['TEAM_NOT_FOUND'],
-    rules: ['APPLICATIONS_STILL_OPEN', 'NOT_AN_APPLICANT', 'FINALIST_SLOTS_FULL'],
   },
   openEvaluationRound: {
+    command: 'OpenEvaluationRound',
     path: ':programId/rounds',
     roles: ['official'],
     tag: 'rounds',
     summary: 'Open the next evaluation round with its scorecard',
     events: 'EvaluationRoundOpened',
-    notFound: [],
-    rules: ['ROUND_ALREADY_OPEN', 'WILDCARD_ALREADY_OPEN', 'ROUND_NUMBER_INVALID', 'NO_FINALISTS'],
   },
   recordScore: {
+    command: 'RecordScore',
     path: ':programId/rounds/:round/scores',
     roles: ['official', 'evaluator'],
     tag: 'rounds',
     summary: "Record a finalist's points for one criterion",
     events: 'ScoreRecorded',
-    notFound: ['ROUND_NOT_FOUND', 'TEAM_NOT_FOUND'],
-    rules: [
-      'NO_OPEN_ROUND',
-      'TEAM_NOT_ACTIVE',
-      'NOT_A_FINALIST',
-      'UNKNOWN_CRITERION',
-      'POINTS_OUT_OF_RANGE',
-      'SCORE_ALREADY_RECORDED',
-    ],
   },
   correctScore: {
+    command: 'CorrectScore',
     path: ':programId/rounds/:round/score-corrections',
     roles: ['official'],
     tag: 'rounds',
     summary: 'Correct a recorded score while the round is open',
     events: 'ScoreCorrected',
-    notFound: ['ROUND_NOT_FOUND', 'TEAM_NOT_FOUND'],
-    rules: [
-      'NO_OPEN_ROUND',
-      'TEAM_NOT_ACTIVE',
-      'NOT_A_FINALIST',
-      'UNKNOWN_CRITERION',
-      'POINTS_OUT_OF_RANGE',
-      'NO_SCORE_TO_CORRECT',
-    ],
   },
   closeEvaluationRound: {
+    command: 'CloseEvaluationRound',
     path: ':programId/rounds/:round/close',
     roles: ['official'],
     tag: 'rounds',
     summary: 'Close a round and publish its ranking',
     events: 'EvaluationRoundClosed',
-    notFound: ['ROUND_NOT_FOUND'],
-    rules: ['NO_OPEN_ROUND', 'SCORES_MISSING'],
   },
   clarifyEligibilityRule: {
+    command: 'ClarifyEligibilityRule',
     path: ':programId/rules',
     roles: ['official'],
     tag: 'eligibility',
     summary: 'Add an eligibility rule or replace its text',
     events: 'EligibilityRuleClarified',
-    notFound: [],
-    rules: [],
   },
   recordComplianceFinding: {
+    command: 'RecordComplianceFinding',
     path: ':programId/compliance-findings',
     roles: ['official'],
     tag: 'eligibility',
     summary: 'Record a compliance finding about a team under a rule',
     events: 'ComplianceFindingRecorded',
-    notFound: ['TEAM_NOT_FOUND'],
-    rules: ['UNKNOWN_RULE'],
   },
   eliminateTeam: {
+    command: 'EliminateTeam',
     path: ':programId/eliminations',
     roles: ['official'],
     tag: 'eligibility',
     summary: "Eliminate a team: not shortlisted, on a round's ranking, or for a rule violation",
     events: 'TeamEliminated',
-    notFound: ['TEAM_NOT_FOUND', 'ROUND_NOT_FOUND'],
-    rules: [
-      'TEAM_NOT_ACTIVE',
-      'NOT_AN_APPLICANT',
-      'NOT_A_FINALIST',
-      'ROUND_NOT_CLOSED',
-      'UNKNOWN_RULE',
-      'NO_VIOLATION_FINDING',
-    ],
   },
   withdrawTeam: {
+    command: 'WithdrawTeam',
     path: ':programId/withdrawals',
     roles: ['official'],
     tag: 'eligibility',
     summary: "Record a team's withdrawal",
     events: 'TeamWithdrew',
-    notFound: ['TEAM_NOT_FOUND'],
-    rules: ['WINNER_CANNOT_WITHDRAW', 'TEAM_NOT_ACTIVE'],
   },
   openWildcard: {
+    command: 'OpenWildcard',
     path: ':programId/wildcard',
     roles: ['official'],
     tag: 'wildcard',
     summary: 'Open a wild-card call for eliminated teams',
     events: 'WildcardOpened',
-    notFound: [],
-    rules: ['WILDCARD_ALREADY_OPEN', 'ROUND_ALREADY_OPEN', 'APPLICATIONS_STILL_OPEN', 'NO_ELIMINATIONS'],
   },
   submitWildcardApplication: {
+    command: 'SubmitWildcardApplication',
     path: ':programId/wildcard/applications',
     roles: ['official'],
     tag: 'wildcard',
     summary: "Record an eliminated team's wild-card application",
     events: 'WildcardApplicationSubmitted',
-    notFound: ['TEAM_NOT_FOUND'],
-    rules: ['WILDCARD_NOT_OPEN', 'NOT_ELIGIBLE_FOR_WILDCARD'],
   },
   closeWildcard: {
+    command: 'CloseWildcard',
     path: ':programId/wildcard/close',
     roles: ['official'],
     tag: 'wildcard',
     summary: 'Close the wild-card call, admitting some of its applicants or none',
     events: 'WildcardClosed (admitted teams are finalists again; no other event)',
-    notFound: ['TEAM_NOT_FOUND'],
-    rules: ['WILDCARD_NOT_OPEN', 'NOT_A_WILDCARD_APPLICANT', 'WILDCARD_SLOTS_EXCEEDED'],
   },
   selectWinner: {
+    command: 'SelectWinner',
     path: ':programId/winners',
     roles: ['official'],
     tag: 'winners',
     summary: 'Select a finalist as a winner',
     events: 'WinnerSelected (+ ProgramConcluded with the last one)',
-    notFound: ['TEAM_NOT_FOUND'],
-    rules: ['ROUND_ALREADY_OPEN', 'WILDCARD_ALREADY_OPEN', 'TEAM_NOT_ACTIVE', 'NOT_A_FINALIST'],
   },
 } as const satisfies Record<string, DecisionRoute>;
 
 export type DecisionRouteName = keyof typeof DECISION_ROUTES;
 
-/** Every code a route can answer, by status, in API.md's terms. */
+/** Every code a route can answer, by status, in API.md's terms: the transport's, the loop's, and its command's. */
 export function routeCodes(route: DecisionRoute): Array<[status: number, codes: string[]]> {
-  const launch = route.path === '';
+  const refusals = REFUSALS[route.command];
+  const ofKind = (kind: string) => refusals.filter((code) => PROGRAM_ERROR_KINDS[code] === kind);
   const codes: Array<[number, string[]]> = [
     [400, ['MALFORMED_JSON', 'VALIDATION_FAILED']],
     [401, ['UNAUTHENTICATED']],
     [403, ['FORBIDDEN']],
-    [404, launch ? [] : ['PROGRAM_NOT_FOUND', ...route.notFound]],
-    [409, [...(launch ? ['PROGRAM_ALREADY_EXISTS'] : []), 'CONCURRENCY_CONFLICT', 'IDEMPOTENCY_KEY_REUSED']],
+    [404, ofKind('not-found')],
+    [409, [...ofKind('conflict'), 'CONCURRENCY_CONFLICT', 'IDEMPOTENCY_KEY_REUSED']],
     [412, ['REVISION_MISMATCH']],
     [413, ['PAYLOAD_TOO_LARGE']],
     [415, ['UNSUPPORTED_MEDIA_TYPE']],
-    [422, launch ? [] : ['PROGRAM_CONCLUDED', ...route.rules]],
+    [422, ofKind('rule')],
     [429, ['RATE_LIMITED']],
   ];
   return codes.filter(([, list]) => list.length > 0);
@@ -243,13 +203,17 @@ const CHECK_ORDER =
   '(400/413/415), programme exists (404), PROGRAM_CONCLUDED (422), If-Match (412), team or round exists (404), then ' +
   "the programme's rules (422).";
 
-/** `POST` of one decision: route, the roles allowed (`@Roles`), and its whole OpenAPI description. */
+/**
+ * `POST` of one decision: route, the roles allowed (`@Roles`), the interceptor that takes the decision the handler
+ * maps its DTO to (`DecisionInterceptor`), and the route's whole OpenAPI description.
+ */
 export function DecisionEndpoint(name: DecisionRouteName): MethodDecorator {
   const route: DecisionRoute = DECISION_ROUTES[name];
   const problem = { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDto) } } };
   const errors = routeCodes(route).map(([status, codes]) => ApiResponse({ status, description: `code: ${codes.join(', ')}`, content: problem }));
-  return applyDecorators(
+  const endpoint = applyDecorators(
     Post(route.path),
+    UseInterceptors(DecisionInterceptor),
     Roles(...route.roles),
     ApiTags(route.tag),
     ApiExtraModels(ProblemDto),
@@ -263,4 +227,11 @@ export function DecisionEndpoint(name: DecisionRouteName): MethodDecorator {
     ApiResponse({ status: 200, type: DecisionOutcomeDto, headers: ETAG, description: 'An Idempotency-Key retry: the first outcome again.' }),
     ...errors,
   );
+  return (target, key, descriptor) => {
+    // The interceptor answers (201, or 200 for a replay: a status Nest would set once for the route), so Nest is told
+    // the handler answers itself: the reply is injected as a parameter after those the handler declares, unused.
+    const declared = (Reflect.getMetadata('design:paramtypes', target, key) as unknown[] | undefined)?.length ?? 0;
+    Res()(target, key, declared);
+    endpoint(target, key, descriptor);
+  };
 }

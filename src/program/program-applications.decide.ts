@@ -1,8 +1,15 @@
-import type { CloseApplications, SelectFinalist, SubmitApplication } from './program.commands.js';
-import { refuse } from './program.errors.js';
+import type { CloseApplications, SelectFinalist, SubmitApplication, ProgramCommandType } from './program.commands.js';
+import { type ProgramErrorCode, refuse } from './program.errors.js';
 import type { ApplicationsClosed, ApplicationSubmitted, FinalistSelected, ModelDeclaration } from './program.events.js';
 import { listed, requireTeam } from './program.guards.js';
 import type { Program } from './program.state.js';
+
+/** Every code each of these decisions can be refused with, besides the checks every decision runs (`REFUSALS`). */
+export const APPLICATION_REFUSALS = {
+  SubmitApplication: ['APPLICATIONS_CLOSED', 'DUPLICATE_APPLICATION'],
+  CloseApplications: ['APPLICATIONS_CLOSED'],
+  SelectFinalist: ['TEAM_NOT_FOUND', 'APPLICATIONS_STILL_OPEN', 'NOT_AN_APPLICANT', 'FINALIST_SLOTS_FULL'],
+} as const satisfies Partial<Record<ProgramCommandType, readonly ProgramErrorCode[]>>;
 
 export function submitApplication(command: SubmitApplication, state: Program): ApplicationSubmitted[] {
   const { teamId, consortiumName, leadOrganization, members, modelDeclaration } = command.data;

@@ -1,8 +1,16 @@
-import type { ClarifyEligibilityRule, EliminateTeam, RecordComplianceFinding, WithdrawTeam } from './program.commands.js';
-import { refuse } from './program.errors.js';
+import type { ClarifyEligibilityRule, EliminateTeam, RecordComplianceFinding, WithdrawTeam, ProgramCommandType } from './program.commands.js';
+import { type ProgramErrorCode, refuse } from './program.errors.js';
 import type { ComplianceFindingRecorded, EligibilityRuleClarified, TeamEliminated, TeamWithdrew } from './program.events.js';
 import { currentStage, requireActive, requireFinalist, requireKnownRule, requireRound, requireTeam } from './program.guards.js';
 import type { Program, Team } from './program.state.js';
+
+/** Every code each of these decisions can be refused with, besides the checks every decision runs (`REFUSALS`). */
+export const ELIGIBILITY_REFUSALS = {
+  ClarifyEligibilityRule: [],
+  RecordComplianceFinding: ['TEAM_NOT_FOUND', 'UNKNOWN_RULE'],
+  EliminateTeam: ['TEAM_NOT_FOUND', 'ROUND_NOT_FOUND', 'TEAM_NOT_ACTIVE', 'NOT_AN_APPLICANT', 'NOT_A_FINALIST', 'ROUND_NOT_CLOSED', 'UNKNOWN_RULE', 'NO_VIOLATION_FINDING'],
+  WithdrawTeam: ['TEAM_NOT_FOUND', 'WINNER_CANNOT_WITHDRAW', 'TEAM_NOT_ACTIVE'],
+} as const satisfies Partial<Record<ProgramCommandType, readonly ProgramErrorCode[]>>;
 
 export function clarifyEligibilityRule(command: ClarifyEligibilityRule, _state: Program): EligibilityRuleClarified[] {
   const { ruleId, text } = command.data;

@@ -1,5 +1,5 @@
-import type { CloseEvaluationRound, CorrectScore, OpenEvaluationRound, RecordScore } from './program.commands.js';
-import { refuse } from './program.errors.js';
+import type { CloseEvaluationRound, CorrectScore, OpenEvaluationRound, RecordScore, ProgramCommandType } from './program.commands.js';
+import { type ProgramErrorCode, refuse } from './program.errors.js';
 import type { EvaluationRoundClosed, EvaluationRoundOpened, ScoreCorrected, ScoreRecorded } from './program.events.js';
 import {
   refuseWhileRoundOpen,
@@ -13,6 +13,14 @@ import {
 } from './program.guards.js';
 import { rank, totalHundredths } from './program.ranking.js';
 import type { Program, Round } from './program.state.js';
+
+/** Every code each of these decisions can be refused with, besides the checks every decision runs (`REFUSALS`). */
+export const ROUND_REFUSALS = {
+  OpenEvaluationRound: ['ROUND_ALREADY_OPEN', 'WILDCARD_ALREADY_OPEN', 'ROUND_NUMBER_INVALID', 'NO_FINALISTS'],
+  RecordScore: ['ROUND_NOT_FOUND', 'TEAM_NOT_FOUND', 'NO_OPEN_ROUND', 'TEAM_NOT_ACTIVE', 'NOT_A_FINALIST', 'UNKNOWN_CRITERION', 'POINTS_OUT_OF_RANGE', 'SCORE_ALREADY_RECORDED'],
+  CorrectScore: ['ROUND_NOT_FOUND', 'TEAM_NOT_FOUND', 'NO_OPEN_ROUND', 'TEAM_NOT_ACTIVE', 'NOT_A_FINALIST', 'UNKNOWN_CRITERION', 'POINTS_OUT_OF_RANGE', 'NO_SCORE_TO_CORRECT'],
+  CloseEvaluationRound: ['ROUND_NOT_FOUND', 'NO_OPEN_ROUND', 'SCORES_MISSING'],
+} as const satisfies Partial<Record<ProgramCommandType, readonly ProgramErrorCode[]>>;
 
 export function openEvaluationRound(command: OpenEvaluationRound, state: Program): EvaluationRoundOpened[] {
   const { round, title, scorecard } = command.data;

@@ -1,8 +1,15 @@
-import type { CloseWildcard, OpenWildcard, SubmitWildcardApplication } from './program.commands.js';
-import { refuse } from './program.errors.js';
+import type { CloseWildcard, OpenWildcard, SubmitWildcardApplication, ProgramCommandType } from './program.commands.js';
+import { type ProgramErrorCode, refuse } from './program.errors.js';
 import type { WildcardApplicationSubmitted, WildcardClosed, WildcardOpened } from './program.events.js';
 import { listed, refuseWhileRoundOpen, refuseWhileWildcardOpen, requireTeam } from './program.guards.js';
 import type { Program, WildcardCall } from './program.state.js';
+
+/** Every code each of these decisions can be refused with, besides the checks every decision runs (`REFUSALS`). */
+export const WILDCARD_REFUSALS = {
+  OpenWildcard: ['WILDCARD_ALREADY_OPEN', 'ROUND_ALREADY_OPEN', 'APPLICATIONS_STILL_OPEN', 'NO_ELIMINATIONS'],
+  SubmitWildcardApplication: ['TEAM_NOT_FOUND', 'WILDCARD_NOT_OPEN', 'NOT_ELIGIBLE_FOR_WILDCARD'],
+  CloseWildcard: ['TEAM_NOT_FOUND', 'WILDCARD_NOT_OPEN', 'NOT_A_WILDCARD_APPLICANT', 'WILDCARD_SLOTS_EXCEEDED'],
+} as const satisfies Partial<Record<ProgramCommandType, readonly ProgramErrorCode[]>>;
 
 export function openWildcard(command: OpenWildcard, state: Program): WildcardOpened[] {
   const { slots, closesAt } = command.data;

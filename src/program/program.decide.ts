@@ -1,10 +1,10 @@
-import { closeApplications, selectFinalist, submitApplication } from './program-applications.decide.js';
-import { clarifyEligibilityRule, eliminateTeam, recordComplianceFinding, withdrawTeam } from './program-eligibility.decide.js';
-import { closeEvaluationRound, correctScore, openEvaluationRound, recordScore } from './program-rounds.decide.js';
-import { closeWildcard, openWildcard, submitWildcardApplication } from './program-wildcard.decide.js';
-import { selectWinner } from './program-winners.decide.js';
-import type { LaunchProgram, ProgramCommand } from './program.commands.js';
-import { refuse } from './program.errors.js';
+import { APPLICATION_REFUSALS, closeApplications, selectFinalist, submitApplication } from './program-applications.decide.js';
+import { clarifyEligibilityRule, ELIGIBILITY_REFUSALS, eliminateTeam, recordComplianceFinding, withdrawTeam } from './program-eligibility.decide.js';
+import { closeEvaluationRound, correctScore, openEvaluationRound, recordScore, ROUND_REFUSALS } from './program-rounds.decide.js';
+import { closeWildcard, openWildcard, submitWildcardApplication, WILDCARD_REFUSALS } from './program-wildcard.decide.js';
+import { selectWinner, WINNER_REFUSALS } from './program-winners.decide.js';
+import type { LaunchProgram, ProgramCommand, ProgramCommandType } from './program.commands.js';
+import { type ProgramErrorCode, refuse } from './program.errors.js';
 import { listed } from './program.guards.js';
 import type { ProgramEvent, ProgramLaunched } from './program.events.js';
 import type { ProgramState } from './program.state.js';
@@ -23,6 +23,26 @@ export function checkProgramAcceptsCommands(command: ProgramCommand, state: Prog
   if (state.phase === 'concluded') {
     refuse('PROGRAM_CONCLUDED', `Programme "${programId}" concluded with winners ${listed(state.winners)}; it takes no further decisions.`);
   }
+}
+
+/** What every decision on a launched programme can be refused with first (see `checkProgramAcceptsCommands`). */
+const ON_A_PROGRAMME = ['PROGRAM_NOT_FOUND', 'PROGRAM_CONCLUDED'] as const;
+
+/**
+ * Every code each command can be refused with: the route table and the OpenAPI description are made from it, and a
+ * property test holds every decide function to it. A `Record`, so that a new command without its list fails to
+ * compile.
+ */
+export const REFUSALS: Readonly<Record<ProgramCommandType, readonly ProgramErrorCode[]>> = {
+  LaunchProgram: ['PROGRAM_ALREADY_EXISTS'],
+  ...onAProgramme({ ...APPLICATION_REFUSALS, ...ROUND_REFUSALS, ...ELIGIBILITY_REFUSALS, ...WILDCARD_REFUSALS, ...WINNER_REFUSALS }),
+};
+
+type OnAProgramme = Exclude<ProgramCommandType, 'LaunchProgram'>;
+
+function onAProgramme(own: Record<OnAProgramme, readonly ProgramErrorCode[]>): Record<OnAProgramme, readonly ProgramErrorCode[]> {
+  const entries = Object.entries(own) as Array<[OnAProgramme, readonly ProgramErrorCode[]]>;
+  return Object.fromEntries(entries.map(([type, codes]) => [type, [...ON_A_PROGRAMME, ...codes]])) as unknown as Record<OnAProgramme, readonly ProgramErrorCode[]>;
 }
 
 /** Throws `ProgramRuleError` when the programme refuses the command, else returns the events that record it. */

@@ -18,7 +18,8 @@ import { buildOpenApiDocument, setupOpenApi } from '../../src/http/openapi.js';
 import { RoundsController } from '../../src/decisions/rounds.controller.js';
 import { WildcardController } from '../../src/decisions/wildcard.controller.js';
 import { HttpModule } from '../../src/http/http.module.js';
-import { PROGRAM_ERROR_CODES } from '../../src/program/program.errors.js';
+import { REFUSALS } from '../../src/program/program.decide.js';
+import { PROGRAM_ERROR_CODES, PROGRAM_ERROR_KINDS } from '../../src/program/program.errors.js';
 import * as history from './decision-bodies.fixtures.js';
 
 /**
@@ -191,12 +192,19 @@ describe('the OpenAPI document', () => {
     expect(ui.text).toContain('swagger-ui');
   });
 
-  it('lists every refusal of the domain on some route', () => {
-    const described = Object.values(buildOpenApiDocument(app).paths)
-      .flatMap((item) => Object.values(item.post?.responses ?? {}))
-      .map((response) => (response as { description: string }).description)
-      .join(' ');
-    expect(PROGRAM_ERROR_CODES.filter((code) => !described.includes(code))).toEqual([]);
+  it("documents on each route exactly the refusals its command's decide function declares, under their statuses", () => {
+    const operations = Object.values(buildOpenApiDocument(app).paths).flatMap((item) => (item.post ? [item.post] : []));
+    for (const [name, route] of Object.entries(DECISION_ROUTES)) {
+      const responses = operations.find((operation) => operation.operationId === name)!.responses as Record<string, { description: string }>;
+      const documented = Object.entries(responses).flatMap(([status, { description }]) =>
+        (description.match(/[A-Z][A-Z_]+[A-Z]/g) ?? []).filter((code) => (PROGRAM_ERROR_CODES as string[]).includes(code)).map((code) => `${status} ${code}`),
+      );
+      const declared = REFUSALS[route.command].map((code) => `${{ 'not-found': 404, conflict: 409, rule: 422 }[PROGRAM_ERROR_KINDS[code]]} ${code}`);
+      expect({ name, codes: documented.sort() }).toEqual({ name, codes: [...declared].sort() });
+    }
+    // Between them, the routes give every refusal of the domain.
+    const everywhere = new Set(Object.values(DECISION_ROUTES).flatMap((route) => REFUSALS[route.command]));
+    expect(PROGRAM_ERROR_CODES.filter((code) => !everywhere.has(code))).toEqual([]);
   });
 });
 

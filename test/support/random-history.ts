@@ -29,9 +29,13 @@ const CRITERIA = ['benchmark', 'expert', 'users'];
  */
 export function randomCommand(programId: string, state: ProgramState, random: Random, teamPool = 24): ProgramCommand {
   const data = { programId };
-  if (!state.exists || random() < 0.005) {
-    return { type: 'LaunchProgram', data: { ...data, title: 'Random programme', ministry: 'MSIT', finalistSlots: 1 + Math.floor(random() * 6), winnerSlots: 1 + Math.floor(random() * 3), rules: [{ ruleId: RULES[0]!, text: 'Weights initialised by the team.' }] } };
+  const launch: ProgramCommand = { type: 'LaunchProgram', data: { ...data, title: 'Random programme', ministry: 'MSIT', finalistSlots: 1 + Math.floor(random() * 6), winnerSlots: 1 + Math.floor(random() * 3), rules: [{ ruleId: RULES[0]!, text: 'Weights initialised by the team.' }] } };
+  if (!state.exists) {
+    // Before the launch, now and then a decision on the programme that does not exist yet (PROGRAM_NOT_FOUND).
+    if (random() < 0.8) return launch;
+    return pick(random, [{ type: 'CloseApplications', data }, { type: 'SelectFinalist', data: { ...data, teamId: 'team-1' } }, { type: 'WithdrawTeam', data: { ...data, teamId: 'team-2', statement: 'We withdraw.' } }] as ProgramCommand[]);
   }
+  if (random() < 0.005) return launch;
   const teams = [...state.teams.values()];
   const anyTeam = () => (teams.length > 0 && random() < 0.85 ? pick(random, teams).teamId : `team-${Math.floor(random() * teamPool)}`);
   /** A team of one of these statuses when there is one (and most of the time), else any team. */
