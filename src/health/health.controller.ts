@@ -1,9 +1,12 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import { ApiExtraModels, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/roles.decorator.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import { FeedHub } from '../feed/feed-hub.js';
+import { ProblemDto } from '../http/problem.dto.js';
 import { PROJECTION_CONTROL, type ProjectionControl } from '../projections/engine/projection.js';
+import { HealthDto, ProjectionHealthDto } from './health.dto.js';
 
 @Public()
 @Controller('health')
@@ -22,6 +25,21 @@ export class HealthController {
    * socket stayed full for the drain timeout).
    */
   @Get()
+  @ApiTags('operations')
+  @ApiExtraModels(ProjectionHealthDto, ProblemDto)
+  @ApiOperation({
+    operationId: 'getHealth',
+    summary: 'Liveness, and the state of the event store, the projections and the feed',
+    description: 'No token needed. 503 when the event store cannot be read; a failed or halted projection makes it `degraded`, still 200.',
+    security: [],
+  })
+  @ApiResponse({ status: 200, type: HealthDto, description: '`ok` or `degraded`.' })
+  @ApiResponse({ status: 503, type: HealthDto, description: '`unavailable`: the event store cannot be read.' })
+  @ApiResponse({
+    status: 429,
+    description: 'code: RATE_LIMITED (unauthenticated requests get a tenth of the rate limit, per client address).',
+    content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDto) } } },
+  })
   async health(@Res({ passthrough: true }) response: FastifyReply) {
     const [store, projections] = await Promise.all([this.store.health(), this.projections.statuses()]);
     const up = store.status === 'up';

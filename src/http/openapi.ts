@@ -21,11 +21,16 @@ const DESCRIPTION = [
 /** The OpenAPI document of everything the app's controllers declare. */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
+    .setOpenAPIVersion('3.1.0')
     .setTitle('Docket')
     .setDescription(DESCRIPTION)
     .setVersion('1')
+    .addServer('/', 'The server that serves this document')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API token from the tokens file.' })
     .build();
+  // An SPDX identifier rather than a URL (DocumentBuilder's setLicense always writes one, empty when none is given).
+  // OpenAPI 3.1 names a licence by SPDX identifier; Nest's LicenseObject type is 3.0's, which has none.
+  config.info.license = { name: 'Proprietary: for the ministry and its auditors', identifier: 'LicenseRef-Docket-Proprietary' } as OpenAPIObject['info']['license'];
   return SwaggerModule.createDocument(app, config);
 }
 
