@@ -9,7 +9,7 @@ import type { NewEvent } from '../src/event-store/event-store.port.js';
 import type { JsonObject } from '../src/common/json.js';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
 import type { ProgramCommand } from '../src/program/program.commands.js';
-import { programDecider } from '../src/program/program.decider.js';
+import { programDecider } from '../src/decisions/program.decider.js';
 import type { ProgramState } from '../src/program/program.state.js';
 import type { NextDecision } from './decision-load.js';
 

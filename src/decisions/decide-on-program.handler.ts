@@ -7,7 +7,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import type { ProgramCommand } from '../program/program.commands.js';
-import { programDecider } from '../program/program.decider.js';
+import { programDecider } from './program.decider.js';
 import type { ProgramEvent } from '../program/program.events.js';
 import type { ProgramState } from '../program/program.state.js';
 import { programStreamId } from '../program/program.stream.js';

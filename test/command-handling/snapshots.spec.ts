@@ -5,7 +5,7 @@ import type { DecisionContext } from '../../src/command-handling/decision.js';
 import { SqliteSnapshotStore } from '../../src/command-handling/sqlite-snapshot-store.js';
 import type { EventStore } from '../../src/event-store/event-store.port.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
-import { programDecider } from '../../src/program/program.decider.js';
+import { programDecider } from '../../src/decisions/program.decider.js';
 import { PROGRAM_SNAPSHOT_VERSION } from '../../src/program/program.snapshot.js';
 import { collect } from '../event-store/event-store.contract.js';
 import { commandsOf } from '../program/program.fixtures.js';
