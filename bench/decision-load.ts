@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { eventMetadata } from '../src/command-handling/event-metadata.js';
 import { currentSchemaVersion } from '../src/program/program.upcasters.js';
+import { chained, GENESIS_HASH } from '../src/integrity/event-hash.js';
 import type { NewEvent } from '../src/event-store/event-store.port.js';
 import type { JsonObject } from '../src/common/json.js';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
@@ -41,9 +42,11 @@ export async function seedProgrammes(filename: string, length: number): Promise<
       data: { round: 1, teamId: TEAMS[i % 2]!, criterion: CRITERIA[(i >> 1) % 2]!, previousPoints: 50, points: 50 },
     }));
     const events = [...opening, ...corrections].slice(0, Math.max(length, opening.length));
-    for (let i = 0; i < events.length; i += 1000) {
-      const batch: NewEvent[] = events.slice(i, i + 1000).map((e) => ({ eventId: randomUUID(), type: e.type, data: e.data as JsonObject, metadata: seedMetadata(e.type) }));
-      await store.append(`program-${programId}`, batch, { expectedRevision: i === 0 ? 'no-stream' : i - 1 });
+    const streamId = `program-${programId}`;
+    // Chained as the command loop chains them (see event-hash.ts).
+    const all = chained(streamId, 0, GENESIS_HASH, events.map((e) => ({ eventId: randomUUID(), type: e.type, data: e.data as JsonObject, metadata: seedMetadata(e.type) })));
+    for (let i = 0; i < all.length; i += 1000) {
+      await store.append(streamId, all.slice(i, i + 1000), { expectedRevision: i === 0 ? 'no-stream' : i - 1 });
     }
   }
   await store.close();

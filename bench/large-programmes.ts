@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { eventMetadata } from '../src/command-handling/event-metadata.js';
 import { currentSchemaVersion } from '../src/program/program.upcasters.js';
 import type { NewEvent } from '../src/event-store/event-store.port.js';
+import { chained, GENESIS_HASH } from '../src/integrity/event-hash.js';
 import type { JsonObject } from '../src/common/json.js';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
 import type { ProgramCommand } from '../src/program/program.commands.js';
@@ -60,10 +61,13 @@ export class ProgrammeBuilder {
     return selected;
   }
 
-  /** Writes the events into the store's stream, a thousand at a time. */
+  /** Writes the events into the store's stream, chained, a thousand at a time. */
   async writeTo(store: SqliteEventStore): Promise<void> {
-    for (let i = 0; i < this.events.length; i += 1000) {
-      await store.append(`program-${this.programId}`, this.events.slice(i, i + 1000), { expectedRevision: i === 0 ? 'no-stream' : i - 1 });
+    const streamId = `program-${this.programId}`;
+    // Chained as the command loop chains them (see event-hash.ts).
+    const events = chained(streamId, 0, GENESIS_HASH, this.events);
+    for (let i = 0; i < events.length; i += 1000) {
+      await store.append(streamId, events.slice(i, i + 1000), { expectedRevision: i === 0 ? 'no-stream' : i - 1 });
     }
   }
 }

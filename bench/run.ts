@@ -3,6 +3,7 @@
  * and compared by a person reading the table, never asserted in tests.
  */
 import { runDecisionsBenchmark } from './decisions.bench.js';
+import { runEvidenceBenchmark } from './evidence.bench.js';
 import { runFeedBenchmark } from './feed.bench.js';
 import { runProjectionsBenchmark } from './projections.bench.js';
 import { runReadsBenchmark } from './reads.bench.js';
@@ -14,6 +15,7 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   projections: runProjectionsBenchmark,
   feed: runFeedBenchmark,
   reads: runReadsBenchmark,
+  evidence: runEvidenceBenchmark,
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -9,17 +9,21 @@ import { DecisionsModule } from './decisions/decisions.module.js';
 import { FeedModule } from './feed/feed.module.js';
 import { HealthModule } from './health/health.module.js';
 import { HttpModule } from './http/http.module.js';
+import type { CheckpointSigner } from './integrity/checkpoint.js';
+import { IntegrityModule } from './integrity/integrity.module.js';
+import { EvidenceModule } from './projections/evidence/evidence.module.js';
 import { ProjectionsModule } from './projections/projections.module.js';
 import { ReadModelsModule } from './projections/read-models.module.js';
 import { type ReadModelStorage, ReadModelStorageModule } from './projections/engine/read-model-storage.module.js';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, tokens: AuthTokens, readModels: ReadModelStorage): DynamicModule {
+  static forRoot(config: AppConfig, tokens: AuthTokens, readModels: ReadModelStorage, signer: CheckpointSigner): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        IntegrityModule.forRoot(signer),
         HttpModule,
         ReadModelStorageModule.forRoot(readModels),
         CqrsModule.forRoot(),
@@ -29,6 +33,7 @@ export class AppModule {
         DecisionsModule,
         ProjectionsModule,
         ReadModelsModule,
+        EvidenceModule,
         FeedModule,
       ],
     };

@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module.js';
 import { loadAuthTokens } from './auth/auth-tokens.js';
+import { loadCheckpointSigner } from './integrity/signing-key.js';
 import { applySecurityHeaders, setSecurityHeaders } from './auth/security-headers.js';
 import { setupOpenApi } from './http/openapi.js';
 import type { AppConfig } from './config/app-config.js';
@@ -64,12 +65,14 @@ export function createHttpAdapter(): FastifyAdapter {
 
 /** Builds the HTTP application for a configuration; `main.ts` and the end-to-end tests both start it this way. */
 export async function createApp(config: AppConfig, options: { logger?: LoggerService | false } = {}): Promise<NestFastifyApplication> {
-  const tokens = loadAuthTokens(config, options.logger === false ? { log: () => undefined, warn: () => undefined } : new Logger('Auth'));
+  const quiet = { log: () => undefined, warn: () => undefined };
+  const tokens = loadAuthTokens(config, options.logger === false ? quiet : new Logger('Auth'));
+  const signer = loadCheckpointSigner(config, options.logger === false ? quiet : new Logger('Checkpoints'));
   // Before Nest: a server that may not write the read models is refused here, with one line and nothing started.
   const readModels = takeReadModels(config);
   let app: NestFastifyApplication;
   try {
-    app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, tokens, readModels), createHttpAdapter(), {
+    app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, tokens, readModels, signer), createHttpAdapter(), {
       logger: options.logger,
       bodyParser: false,
       abortOnError: false,

@@ -5,13 +5,14 @@ import { describe, expect, it } from '@jest/globals';
 
 /**
  * The layout the README describes, held by the imports themselves:
- * - the core (common, config, event store, command handling, the programme's domain, the HTTP layer, auth, threads)
+ * - the core (common, config, event store, command handling, integrity, the programme's domain, the HTTP layer, auth,
+ *   threads)
  *   imports no feature and nothing of the application shell;
  * - a feature (decisions, projections, feed) imports the core, never another feature;
  * - the shell (main, app, health, cli) puts them together.
  */
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../src');
-const CORE = ['common', 'config', 'event-store', 'command-handling', 'program', 'http', 'auth', 'threads'];
+const CORE = ['common', 'config', 'event-store', 'command-handling', 'integrity', 'program', 'http', 'auth', 'threads'];
 const FEATURES = ['decisions', 'projections', 'feed'];
 
 function filesUnder(dir: string): string[] {
@@ -65,15 +66,15 @@ describe('the layout of src/', () => {
     expect(packages).toEqual([]);
   });
 
-  it('keeps the command loop generic: command-handling/ imports only common/ and the event store', () => {
+  it('keeps the command loop generic: command-handling/ imports only common/, the event store and the hash chain', () => {
     const outside = imports
       .filter(({ file }) => folderOf(file) === 'command-handling')
-      .flatMap(({ file, modules }) => modules.filter((m) => !['command-handling', 'common', 'event-store'].includes(folderOf(m))).map((m) => `${file} → ${m}`));
+      .flatMap(({ file, modules }) => modules.filter((m) => !['command-handling', 'common', 'event-store', 'integrity'].includes(folderOf(m))).map((m) => `${file} → ${m}`));
     expect(outside).toEqual([]);
   });
 
   it('throws no HTTP error from the core of the loop, the store or the projections: only the HTTP layer knows statuses', () => {
-    const transportFree = (file: string) => ['command-handling', 'program', 'event-store', 'common'].includes(folderOf(file)) || file.startsWith('projections/engine/');
+    const transportFree = (file: string) => ['command-handling', 'integrity', 'program', 'event-store', 'common'].includes(folderOf(file)) || file.startsWith('projections/engine/');
     const crossings = imports.flatMap(({ file, modules }) =>
       transportFree(file) ? modules.filter((m) => folderOf(m) === 'http' || m.startsWith('auth/')).map((m) => `${file} → ${m}`) : [],
     );

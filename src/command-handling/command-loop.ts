@@ -4,6 +4,7 @@ import type { EventStore, NewEvent, RecordedEvent } from '../event-store/event-s
 import type { JsonObject } from '../common/json.js';
 import type { DecisionContext, DecisionOutcome } from './decision.js';
 import { IdempotencyKeyReusedError, RevisionMismatchError } from './decision-errors.js';
+import { chained, GENESIS_HASH, recordedHash } from '../integrity/event-hash.js';
 import { eventMetadata } from './event-metadata.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import type { SnapshotStore } from './snapshot-store.js';
@@ -125,12 +126,18 @@ export class CommandLoop<Command, Event extends { type: string; data: JsonObject
         decision = this.decideOn(snapshot, streamId, command, context);
       }
       if ('replay' in decision) return decision.replay;
-      const events: NewEvent[] = decision.events.map((event, index) => ({
-        eventId: uuidv5(`${commandId}/${index}`),
-        type: event.type,
-        data: event.data,
-        metadata: eventMetadata(context, commandId, occurredAt, this.decider.schemaVersion(event.type)),
-      }));
+      // Each event is chained to the one before it in the stream: its metadata's prevHash and hash (see event-hash.ts).
+      const events: NewEvent[] = chained(
+        streamId,
+        snapshot.revision + 1,
+        snapshot.last?.hash ?? GENESIS_HASH,
+        decision.events.map((event, index) => ({
+          eventId: uuidv5(`${commandId}/${index}`),
+          type: event.type,
+          data: event.data,
+          metadata: eventMetadata(context, commandId, occurredAt, this.decider.schemaVersion(event.type)),
+        })),
+      );
       try {
         const result = await this.appendSurvivingOutages(streamId, events, snapshot.revision < 0 ? 'no-stream' : snapshot.revision);
         this.remember(streamId, this.fold(snapshot, result.events));
@@ -192,7 +199,8 @@ export class CommandLoop<Command, Event extends { type: string; data: JsonObject
         return empty;
       }
       const state = codec.read(stored.state);
-      return { revision: stored.revision, last: { eventId: stored.eventId, position: stored.position }, state, keys: { held: new Map(), savedUpTo: stored.revision } };
+      const last = { eventId: stored.eventId, position: stored.position, hash: recordedHash(atSnapshot) };
+      return { revision: stored.revision, last, state, keys: { held: new Map(), savedUpTo: stored.revision } };
     } catch (error) {
       if (error instanceof EventStoreUnavailableError) throw error;
       this.options.warn?.(`The snapshot of ${streamId} could not be read (${(error as Error).message}); the stream is folded from its start.`);
@@ -260,7 +268,7 @@ export class CommandLoop<Command, Event extends { type: string; data: JsonObject
       snapshot.keys.held.set(key, seen);
     }
     const last = events[events.length - 1]!;
-    return { revision: last.revision, last: { eventId: last.eventId, position: last.position }, state, keys: snapshot.keys };
+    return { revision: last.revision, last: { eventId: last.eventId, position: last.position, hash: recordedHash(last) }, state, keys: snapshot.keys };
   }
 
   /** The events the command decides on `snapshot`, or the first outcome again for a key seen before; throws a refusal. */

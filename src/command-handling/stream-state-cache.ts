@@ -20,8 +20,11 @@ export interface StreamKeys {
 /** A stream folded up to `revision` (-1: the stream has no events yet). */
 export interface StreamSnapshot<State> {
   revision: number;
-  /** The event at `revision` (null before the first): what a snapshot of this state is checked against. */
-  last: Pick<RecordedEvent, 'eventId' | 'position'> | null;
+  /**
+   * The event at `revision` (null before the first): what a snapshot of this state is checked against, and the hash
+   * the next event's `prevHash` chains to.
+   */
+  last: (Pick<RecordedEvent, 'eventId' | 'position'> & { hash: string }) | null;
   state: State;
   keys: StreamKeys;
 }

@@ -6,6 +6,8 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, valida
 const PORT_MESSAGE = 'PORT must be a whole number from 0 to 65535';
 const SNAPSHOT_MESSAGE = 'SNAPSHOT_EVERY must be a whole number of events from 10 to 1000000';
 const CACHE_MESSAGE = 'STATE_CACHE_TEAMS must be a whole number from 1000 to 100000000';
+const CHECKPOINT_EVERY_MESSAGE = 'CHECKPOINT_EVERY must be a whole number of events from 1 to 10000000';
+const CHECKPOINT_SECONDS_MESSAGE = 'CHECKPOINT_SECONDS must be a whole number of seconds from 1 to 86400';
 
 /** The environment variables Docket reads, validated once at start-up; nothing else reads `process.env`. */
 class Environment {
@@ -55,6 +57,27 @@ class Environment {
   @Min(1000, { message: CACHE_MESSAGE })
   @Max(100_000_000, { message: CACHE_MESSAGE })
   STATE_CACHE_TEAMS!: number;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  AUDIT_SIGNING_KEY_FILE?: string;
+
+  @IsString()
+  @Matches(/^[\x21-\x7e]{1,200}$/, { message: 'AUDIT_ORIGIN must be 1 to 200 printable ASCII characters without spaces' })
+  AUDIT_ORIGIN!: string;
+
+  @Transform(({ value }) => (/^\d+$/.test(value) ? Number(value) : value))
+  @IsInt({ message: CHECKPOINT_EVERY_MESSAGE })
+  @Min(1, { message: CHECKPOINT_EVERY_MESSAGE })
+  @Max(10_000_000, { message: CHECKPOINT_EVERY_MESSAGE })
+  CHECKPOINT_EVERY!: number;
+
+  @Transform(({ value }) => (/^\d+$/.test(value) ? Number(value) : value))
+  @IsInt({ message: CHECKPOINT_SECONDS_MESSAGE })
+  @Min(1, { message: CHECKPOINT_SECONDS_MESSAGE })
+  @Max(86_400, { message: CHECKPOINT_SECONDS_MESSAGE })
+  CHECKPOINT_SECONDS!: number;
 }
 
 const DEFAULTS = {
@@ -66,6 +89,9 @@ const DEFAULTS = {
   RATE_LIMIT_PER_MINUTE: '600000',
   SNAPSHOT_EVERY: '1000',
   STATE_CACHE_TEAMS: '500000',
+  AUDIT_ORIGIN: 'docket',
+  CHECKPOINT_EVERY: '1000',
+  CHECKPOINT_SECONDS: '60',
 };
 
 export interface AppConfig {
@@ -85,6 +111,13 @@ export interface AppConfig {
   snapshotEvery: number;
   /** How many teams, over all programmes, the command side keeps folded in memory (idempotency keys count as teams). */
   stateCacheTeams: number;
+  /** The Ed25519 key (PEM) that signs the log's checkpoints, or null for a development key in `DATA_DIR`. */
+  auditSigningKeyFile: string | null;
+  /** The log's name in its checkpoints. */
+  auditOrigin: string;
+  /** A checkpoint is signed once the tree has grown by this many events, or `checkpointSeconds` after the last. */
+  checkpointEvery: number;
+  checkpointSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -97,7 +130,11 @@ export class ConfigError extends Error {
 /** Reads and checks the configuration; throws `ConfigError` listing every problem at once. */
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const withDefaults = Object.fromEntries(Object.entries(DEFAULTS).map(([name, value]) => [name, env[name] || value]));
-  const optional = { EVENTSTORE_CONNECTION_STRING: env.EVENTSTORE_CONNECTION_STRING || undefined, AUTH_TOKENS_FILE: env.AUTH_TOKENS_FILE || undefined };
+  const optional = {
+    EVENTSTORE_CONNECTION_STRING: env.EVENTSTORE_CONNECTION_STRING || undefined,
+    AUTH_TOKENS_FILE: env.AUTH_TOKENS_FILE || undefined,
+    AUDIT_SIGNING_KEY_FILE: env.AUDIT_SIGNING_KEY_FILE || undefined,
+  };
   const parsed = plainToInstance(Environment, { ...withDefaults, ...optional });
   const problems = validateSync(parsed, { stopAtFirstError: true }).flatMap((error) => Object.values(error.constraints ?? {}));
   if (problems.length) throw new ConfigError(problems);
@@ -115,6 +152,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     rateLimitPerMinute: parsed.RATE_LIMIT_PER_MINUTE,
     snapshotEvery: parsed.SNAPSHOT_EVERY,
     stateCacheTeams: parsed.STATE_CACHE_TEAMS,
+    auditSigningKeyFile: parsed.AUDIT_SIGNING_KEY_FILE ? resolve(parsed.AUDIT_SIGNING_KEY_FILE) : null,
+    auditOrigin: parsed.AUDIT_ORIGIN,
+    checkpointEvery: parsed.CHECKPOINT_EVERY,
+    checkpointSeconds: parsed.CHECKPOINT_SECONDS,
   };
 }
 

@@ -21,3 +21,19 @@ export class EventStoreInputError extends Error {
 export class EventStoreUnavailableError extends Error {
   override readonly name = 'EventStoreUnavailableError';
 }
+
+/**
+ * A stored event that cannot be read as the port's JSON objects: its bytes were written by another tool, or altered
+ * in the store. Names where it is, so that a reader (a verifier, a projection) can say so.
+ */
+export class UnreadableEventError extends Error {
+  override readonly name = 'UnreadableEventError';
+  constructor(
+    readonly position: bigint,
+    readonly streamId: string,
+    readonly revision: number,
+    detail: string,
+  ) {
+    super(`the event at position ${position} (${streamId}@${revision}) cannot be read: ${detail}`);
+  }
+}

@@ -15,7 +15,15 @@ export interface ReadRoute {
   operationId: string;
   summary: string;
   description: string;
-  notFound: Array<'PROGRAM_NOT_FOUND' | 'TEAM_NOT_FOUND'>;
+  notFound: Array<'PROGRAM_NOT_FOUND' | 'TEAM_NOT_FOUND' | 'EVENT_NOT_FOUND' | 'CHECKPOINT_NOT_FOUND'>;
+  /** 409 codes, if the read has any. */
+  conflict?: string[];
+  /** 503 codes beyond READ_MODEL_NOT_READY. */
+  unavailable?: string[];
+  /** The OpenAPI tag: `reads` unless said. */
+  tag?: string;
+  /** The order of the checks, when it is not the read models' (READ_CHECKS). */
+  checks?: string;
   /** Omitted when the handler documents its own 200 (the export's media types). */
   ok?: ApiResponseOptions;
 }
@@ -35,15 +43,16 @@ export function ReadEndpoint(route: ReadRoute): MethodDecorator {
     [401, ['UNAUTHENTICATED']],
     [403, ['FORBIDDEN']],
     [404, route.notFound],
+    [409, route.conflict ?? []],
     [429, ['RATE_LIMITED']],
-    [503, ['READ_MODEL_NOT_READY']],
+    [503, ['READ_MODEL_NOT_READY', ...(route.unavailable ?? [])]],
   ];
   return applyDecorators(
     Get(route.path),
     Roles(...route.roles),
-    ApiTags('reads'),
+    ApiTags(route.tag ?? 'reads'),
     ApiExtraModels(ProblemDto),
-    ApiOperation({ operationId: route.operationId, summary: route.summary, description: `Role: ${route.roles.join(', ')}. ${route.description} ${READ_CHECKS}` }),
+    ApiOperation({ operationId: route.operationId, summary: route.summary, description: `Role: ${route.roles.join(', ')}. ${route.description} ${route.checks ?? READ_CHECKS}` }),
     ...(route.ok ? [ApiResponse(route.ok)] : []),
     ...errors
       .filter(([, codes]) => codes.length > 0)

@@ -7,6 +7,7 @@ import { EventStoreUnavailableError } from '../../src/event-store/event-store.er
 import type { EventStore } from '../../src/event-store/event-store.port.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { RevisionMismatchError } from '../../src/command-handling/decision-errors.js';
+import { eventHash, GENESIS_HASH } from '../../src/integrity/event-hash.js';
 import type { ProgramCommand } from '../../src/program/program.commands.js';
 import { checkProgramAcceptsCommands, decide } from '../../src/program/program.decide.js';
 import { ProgramRuleError } from '../../src/program/program.errors.js';
@@ -62,12 +63,16 @@ describe('the command loop', () => {
       causationId: 'c-9',
       idempotencyKey: null,
       occurredAt: '2025-07-01T00:00:00.000Z',
+      prevHash: GENESIS_HASH,
+      hash: eventHash(event!),
     });
     const second = await loop.handle(STREAM, apply('upstage'), context());
     const [, applied] = await collect(store.readStream(STREAM));
     expect(applied!.metadata['occurredAt']).toBe('2026-01-15T01:00:00.000Z');
     expect(applied!.metadata['causationId']).toBe(applied!.metadata['commandId']);
     expect(second.revision).toBe(1);
+    // Chained: the second event names the first's hash, and its own hash covers that.
+    expect(applied!.metadata).toMatchObject({ prevHash: event!.metadata['hash'], hash: eventHash(applied!) });
   });
 
   it('refuses by the rules, with nothing appended', async () => {

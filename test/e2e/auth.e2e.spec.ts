@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createApp } from '../../src/app.js';
+import { CheckpointSigner } from '../../src/integrity/checkpoint.js';
 import { ConfigError, loadConfig } from '../../src/config/app-config.js';
 import { startApp } from '../support/app-harness.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -69,7 +70,9 @@ describe('starting the app', () => {
   it('starts in production with AUTH_TOKENS_FILE, and only its tokens open the API', async () => {
     const tokensFile = join(data.path, 'tokens.json');
     writeFileSync(tokensFile, JSON.stringify([{ token: 'prod-official-secret', subject: 'kim.official', roles: ['official'] }]));
-    const app = await startApp('sqlite', { NODE_ENV: 'production', AUTH_TOKENS_FILE: tokensFile });
+    const keyFile = join(data.path, 'audit-key.pem');
+    writeFileSync(keyFile, CheckpointSigner.generate().privateKeyPem());
+    const app = await startApp('sqlite', { NODE_ENV: 'production', AUTH_TOKENS_FILE: tokensFile, AUDIT_SIGNING_KEY_FILE: keyFile });
     try {
       const launch = (token: string) =>
         fetch(`${app.baseUrl}/api/programs`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"broken": ' });

@@ -64,7 +64,7 @@ describe('reads while the read models are built from nothing [sqlite]', () => {
         return response.body as Array<{ status: string }>;
       };
       for (let i = 0; i < 600 && (await admin()).some((p) => p.status !== 'live'); i++) await new Promise((resolve) => setTimeout(resolve, 100));
-      expect((await admin()).map((p) => p.status)).toEqual(['live', 'live', 'live']);
+      expect((await admin()).map((p) => p.status)).toEqual(['live', 'live', 'live', 'live']);
       expect((await api.get('/api/programs', { role: 'auditor' })).body).toHaveLength(PROGRAMMES);
       const timeline = await api.get(`/api/programs/seeded-${PROGRAMMES - 1}/teams/team-59/timeline`, { role: 'auditor' });
       expect(timeline.body.entries).toHaveLength(1);

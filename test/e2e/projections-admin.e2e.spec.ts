@@ -4,7 +4,7 @@ import { until } from '../support/until.js';
 import { httpClient } from '../support/http-client.js';
 import { programmeHistory } from '../support/programme-history.js';
 
-const NAMES = ['audit', 'standings', 'timeline'];
+const NAMES = ['audit', 'merkle', 'standings', 'timeline'];
 
 
 describeOnEachStore('projection operations over HTTP', (app) => {

@@ -14,7 +14,7 @@ import {
   type Position,
   type RecordedEvent as ClientRecordedEvent,
 } from '@eventstore/db-client';
-import { EventStoreInputError, EventStoreUnavailableError, WrongExpectedRevisionError } from '../event-store.errors.js';
+import { EventStoreInputError, EventStoreUnavailableError, UnreadableEventError, WrongExpectedRevisionError } from '../event-store.errors.js';
 import type { ExpectedRevision, RecordedEvent } from '../event-store.port.js';
 import type { JsonObject } from '../../common/json.js';
 
@@ -121,5 +121,7 @@ export function toRecordedEvent(event: ClientRecordedEvent, streamId: string = e
 /** What `JSON.parse` made of the bytes is plain JSON already, so checking the top level is enough. */
 function jsonObject(event: ClientRecordedEvent, part: string, value: unknown): JsonObject {
   if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) return value as JsonObject;
-  throw new Error(`event ${event.id} of stream ${event.streamId} has ${part} that is not a JSON object; the event store port carries JSON objects only`);
+  const detail = `its ${part} is not a JSON object; the event store port carries JSON objects only (event ${event.id})`;
+  if (event.position) throw new UnreadableEventError(event.position.commit, event.streamId, Number(event.revision), detail);
+  throw new Error(`event ${event.id} of stream ${event.streamId}: ${detail}`);
 }

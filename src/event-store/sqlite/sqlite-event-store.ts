@@ -1,6 +1,7 @@
 import type { BroadcastChannel } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { EventStoreInputError, EventStoreUnavailableError, WrongExpectedRevisionError } from '../event-store.errors.js';
+import { EventStoreInputError, EventStoreUnavailableError, UnreadableEventError, WrongExpectedRevisionError } from '../event-store.errors.js';
+import type { JsonObject } from '../../common/json.js';
 import { checkAppend, checkReadAll, checkReadStream, checkSubscribe, type SerialisedEvent } from '../event-store.input.js';
 import type {
   AppendOptions,
@@ -257,8 +258,20 @@ function toRecorded([position, eventId, streamId, revision, type, data, metadata
     revision: Number(revision),
     position,
     type,
-    data: JSON.parse(data),
-    metadata: JSON.parse(metadata),
+    data: parseObject(data, 'data', position, streamId, revision),
+    metadata: parseObject(metadata, 'metadata', position, streamId, revision),
     recordedAt: new Date(Number(recordedAt)),
   };
+}
+
+/** Only this store writes its file, and only JSON objects: anything else there was put there by other hands. */
+function parseObject(text: string, part: string, position: bigint, streamId: string, revision: number | bigint): JsonObject {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new UnreadableEventError(position, streamId, Number(revision), `its stored ${part} is not JSON`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UnreadableEventError(position, streamId, Number(revision), `its stored ${part} is not a JSON object`);
+  return value as JsonObject;
 }
