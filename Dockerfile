@@ -15,6 +15,8 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY config ./config
+# The standalone verifier, which `export-evidence` puts in every evidence pack.
+COPY tools ./tools
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME /data

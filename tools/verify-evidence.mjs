@@ -32,19 +32,26 @@ class InputError extends Error {}
 // RFC 8785 (JSON Canonicalization Scheme): object members sorted by their names' UTF-16 code units, no whitespace,
 // strings and numbers serialised as ECMAScript's JSON.stringify does (which is what the RFC specifies).
 
+const NEEDS_ESCAPING = /["\\\u0000-\u001f\p{Cs}]/u;
+
 export function canonicalJson(value) {
   if (value === null || typeof value === 'boolean') return JSON.stringify(value);
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new InputError('a number that is not finite cannot be canonicalised');
     return JSON.stringify(value);
   }
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') {
+    // Nothing JSON.stringify would escape: the quotes are all it adds.
+    if (!NEEDS_ESCAPING.test(value)) return `"${value}"`;
+    if (/\p{Cs}/u.test(value)) throw new InputError('a string with an unpaired surrogate has no canonical JSON form');
+    return JSON.stringify(value);
+  }
   if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item ?? null)).join(',')}]`;
   if (typeof value === 'object') {
     const names = Object.keys(value)
       .filter((name) => value[name] !== undefined)
       .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${names.map((name) => `${JSON.stringify(name)}:${canonicalJson(value[name])}`).join(',')}}`;
+    return `{${names.map((name) => `${canonicalJson(name)}:${canonicalJson(value[name])}`).join(',')}}`;
   }
   throw new InputError(`a value of type ${typeof value} cannot be canonicalised`);
 }
@@ -58,6 +65,15 @@ const sha256 = (...parts) => {
 export function eventHash(event) {
   const { hash: _own, ...metadata } = event.metadata ?? {};
   return sha256(canonicalJson({ stream: event.streamId, revision: event.revision, type: event.type, data: event.data, metadata })).toString('hex');
+}
+
+/** The event's hash from its content, or null when it has none (a value with no canonical JSON form). */
+function contentHash(event) {
+  try {
+    return eventHash(event);
+  } catch {
+    return null;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -259,7 +275,7 @@ export class LogCheck {
     const failure = this.checkEvent(event, position);
     if (failure) this.record(position, failure.reason, failure.detail);
     const own = event.metadata?.hash;
-    const hash = typeof own === 'string' && failure === null ? own : eventHash(event);
+    const hash = typeof own === 'string' && failure === null ? own : (contentHash(event) ?? GENESIS);
     if (this.wantedPositions.has(event.position)) this.found.leaves.set(event.position, { index: this.tree.size, eventHash: hash });
     this.tree.append(leafHash(Buffer.from(hash, 'hex')));
     this.lastPosition = position;
@@ -306,11 +322,12 @@ export class LogCheck {
       const at = this.record(position, 'missing-event', `${event.streamId} goes from revision ${state.revision} to ${event.revision}: revision ${state.revision + 1} is missing`);
       state.gap ??= { revision: state.revision + 1, at };
       state.revision = event.revision;
-      state.hash = typeof event.metadata?.hash === 'string' ? event.metadata.hash : eventHash(event);
+      state.hash = typeof event.metadata?.hash === 'string' ? event.metadata.hash : (contentHash(event) ?? GENESIS);
       return null;
     }
     if (event.revision <= state.revision) return { reason: 'order-changed', detail: `${where} comes after revision ${state.revision} of its stream` };
-    const computed = eventHash(event);
+    const computed = contentHash(event);
+    if (computed === null) return { reason: 'hash-mismatch', detail: `${where} holds a value that has no canonical JSON form (an unpaired surrogate, say): it was not recorded so` };
     const own = event.metadata?.hash;
     const prev = event.metadata?.prevHash;
     state.revision = event.revision;

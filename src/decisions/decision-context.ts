@@ -1,7 +1,7 @@
 import { hash, randomUUID } from 'node:crypto';
-import canonicalize from 'canonicalize';
 import type { FastifyRequest } from 'fastify';
 import type { AuthorisedActor } from '../auth/actor.js';
+import { canonicalJson } from '../common/canonical-json.js';
 import type { DecisionContext } from '../command-handling/decision.js';
 import { ProblemError } from '../http/problem.js';
 import type { DecisionDto } from './decision.dto.js';
@@ -60,7 +60,7 @@ export function readIdempotencyKey(value: string | undefined): string | undefine
  * keys in another order or other whitespace is the same request; any other value is another one.
  */
 export function requestFingerprint(method: string, path: string, body: unknown): string {
-  const canonical = canonicalize(body ?? null) ?? 'null';
+  const canonical = canonicalJson(body ?? null);
   return hash('sha256', `${method.toUpperCase()} ${path}\n${canonical}`, 'hex');
 }
 

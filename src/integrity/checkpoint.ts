@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { canonicalJson } from '../common/canonical-json.js';
 
 /** The stream the signed checkpoints are appended to, one after the other (expected revision: they never fork). */
 export const CHECKPOINT_STREAM = 'audit-checkpoints';
@@ -32,7 +32,7 @@ export interface SignedCheckpoint extends CheckpointBody {
 /** The bytes a checkpoint's signature covers. */
 export function signedBytes(body: CheckpointBody): Buffer {
   const { origin, treeSize, rootHash, lastPosition, time, keyFingerprint } = body;
-  return Buffer.from(canonicalize({ origin, treeSize, rootHash, lastPosition, time, keyFingerprint })!, 'utf8');
+  return Buffer.from(canonicalJson({ origin, treeSize, rootHash, lastPosition, time, keyFingerprint }), 'utf8');
 }
 
 /** Hex SHA-256 of the public key's DER (SubjectPublicKeyInfo): names the key in every checkpoint. */

@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { canonicalJson, canonicalObject } from '../common/canonical-json.js';
 import type { JsonObject } from '../common/json.js';
 
 /** The `prevHash` of a stream's first event: there is no event before it. */
@@ -21,9 +21,12 @@ export interface HashedEvent {
  * whichever store it went through.
  */
 export function eventHash(event: HashedEvent): string {
-  const { hash: _own, ...metadata } = event.metadata;
-  const canonical = canonicalize({ stream: event.streamId, revision: event.revision, type: event.type, data: event.data, metadata });
-  return hash('sha256', canonical!, 'hex');
+  // The canonical JSON of {stream, revision, type, data, metadata}, written member by member in their sorted order
+  // (data, metadata, revision, stream, type): no copy of the metadata without its hash is made.
+  const canonical =
+    `{"data":${canonicalObject(event.data)},"metadata":${canonicalObject(event.metadata, 'hash')},` +
+    `"revision":${canonicalJson(event.revision)},"stream":${canonicalJson(event.streamId)},"type":${canonicalJson(event.type)}}`;
+  return hash('sha256', canonical, 'hex');
 }
 
 /**
@@ -49,9 +52,11 @@ export interface ChainLink {
 export function chained<E extends ChainLink>(streamId: string, firstRevision: number, prevHash: string, events: readonly E[]): Array<E & { metadata: JsonObject }> {
   let previous = prevHash;
   return events.map((event, index) => {
-    const metadata = { ...(event.metadata ?? {}), prevHash: previous };
+    // One copy of the metadata: its `hash` is left out of what it hashes, then filled in.
+    const metadata: JsonObject = { ...(event.metadata ?? {}), prevHash: previous, hash: '' };
     const own = eventHash({ streamId, revision: firstRevision + index, type: event.type, data: event.data, metadata });
+    metadata.hash = own;
     previous = own;
-    return { ...event, metadata: { ...metadata, hash: own } };
+    return { ...event, metadata };
   });
 }

@@ -141,7 +141,7 @@ export class LogVerifier {
     const failure = this.checkEvent(event);
     if (failure) this.record(event.position, failure.reason, failure.detail);
     const own = event.metadata.hash;
-    const hash = typeof own === 'string' && failure === null ? own : eventHash(event);
+    const hash = typeof own === 'string' && failure === null ? own : (contentHash(event) ?? GENESIS_HASH);
     const position = event.position.toString();
     if (this.wanted.positions.has(position)) this.found.leaves.set(position, { index: this.tree.size, eventHash: hash });
     this.tree.append(leafHash(Buffer.from(hash, 'hex')));
@@ -234,13 +234,14 @@ export class LogVerifier {
       const at = this.record(event.position, 'missing-event', `${event.streamId} goes from revision ${state.revision} to ${event.revision}: revision ${state.revision + 1} is missing`);
       state.gap ??= { revision: state.revision + 1, at };
       state.revision = event.revision;
-      state.hash = typeof event.metadata.hash === 'string' ? event.metadata.hash : eventHash(event);
+      state.hash = typeof event.metadata.hash === 'string' ? event.metadata.hash : (contentHash(event) ?? GENESIS_HASH);
       return null;
     }
     if (event.revision <= state.revision) {
       return { reason: 'order-changed', detail: `${where} comes after revision ${state.revision} of its stream` };
     }
-    const computed = eventHash(event);
+    const computed = contentHash(event);
+    if (computed === null) return { reason: 'hash-mismatch', detail: `${where} holds a value that has no canonical JSON form (an unpaired surrogate, say): it was not recorded so` };
     const own = event.metadata.hash;
     const prev = event.metadata.prevHash;
     state.revision = event.revision;
@@ -254,6 +255,15 @@ export class LogVerifier {
     this.chainSeen = true;
     if (own !== computed) return { reason: 'hash-mismatch', detail: `${where} does not hash to the hash it carries: its type, data or metadata changed` };
     if (prev !== expected) return { reason: 'chain-broken', detail: `${where} names ${String(prev)} as the hash before it, not ${expected}` };
+    return null;
+  }
+}
+
+/** The event's hash from its content, or null when it has none (a value with no canonical JSON form). */
+function contentHash(event: RecordedEvent): string | null {
+  try {
+    return eventHash(event);
+  } catch {
     return null;
   }
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * The Merkle tree of RFC 6962 (section 2.1; RFC 9162 section 2.1 for the verification algorithms) over the log's
@@ -8,24 +8,32 @@ import { createHash } from 'node:crypto';
 
 export const HASH_BYTES = 32;
 
-const sha256 = (...parts: Buffer[]): Buffer => {
-  const digest = createHash('sha256');
-  for (const part of parts) digest.update(part);
-  return digest.digest();
-};
+const sha256 = (data: Buffer): Buffer => hash('sha256', data, 'buffer');
 
-const LEAF_PREFIX = Buffer.from([0]);
-const NODE_PREFIX = Buffer.from([1]);
+/**
+ * The bytes of a leaf's and a node's hash input, filled anew for each hash: a leaf or node hash is computed on every
+ * event a verification reads, and one-shot hashes over one reused buffer cost half of a Hash object's updates.
+ * (Hashing is synchronous: nothing else can use them meanwhile.)
+ */
+const LEAF_INPUT = Buffer.alloc(1 + HASH_BYTES, 0);
+const NODE_INPUT = Buffer.alloc(1 + 2 * HASH_BYTES, 1);
 
 /** The root of the tree of no leaf: the hash of the empty string. */
-export const EMPTY_ROOT = sha256();
+export const EMPTY_ROOT = sha256(Buffer.alloc(0));
 
+/** SHA-256(0x00 || data), for the 32 bytes of an event hash (any other length is hashed as it is). */
 export function leafHash(data: Buffer): Buffer {
-  return sha256(LEAF_PREFIX, data);
+  if (data.length !== HASH_BYTES) return sha256(Buffer.concat([LEAF_INPUT.subarray(0, 1), data]));
+  data.copy(LEAF_INPUT, 1);
+  return sha256(LEAF_INPUT);
 }
 
+/** SHA-256(0x01 || left || right). */
 export function nodeHash(left: Buffer, right: Buffer): Buffer {
-  return sha256(NODE_PREFIX, left, right);
+  if (left.length !== HASH_BYTES || right.length !== HASH_BYTES) return sha256(Buffer.concat([NODE_INPUT.subarray(0, 1), left, right]));
+  left.copy(NODE_INPUT, 1);
+  right.copy(NODE_INPUT, 1 + HASH_BYTES);
+  return sha256(NODE_INPUT);
 }
 
 /** The largest power of two strictly below `n` (n ≥ 2): where RFC 6962 splits a tree of n leaves. */

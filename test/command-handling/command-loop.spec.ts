@@ -4,7 +4,7 @@ import { v5 as uuidPackageV5 } from 'uuid';
 import { CommandLoop, uuidv5 } from '../../src/command-handling/command-loop.js';
 import type { DecisionContext } from '../../src/command-handling/decision.js';
 import { EventStoreUnavailableError } from '../../src/event-store/event-store.errors.js';
-import type { EventStore } from '../../src/event-store/event-store.port.js';
+import type { EventStore, RecordedEvent } from '../../src/event-store/event-store.port.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { RevisionMismatchError } from '../../src/command-handling/decision-errors.js';
 import { eventHash, GENESIS_HASH } from '../../src/integrity/event-hash.js';
@@ -167,6 +167,8 @@ describe('the command loop', () => {
     await Promise.all(processes.map((p, i) => p.handle(STREAM, apply(`team-${i}`), context())));
     const events = await collect(store.readStream(STREAM));
     expect(events.map((e) => e.data['teamId']).filter(Boolean).sort()).toEqual(['team-0', 'team-1', 'team-2', 'team-3', 'team-4', 'team-5']);
+    // Each process that lost a race re-read the events it had not seen and chained its own to the last of them.
+    expectChained(events);
   });
 
   it('lets exactly one of many processes take the last finalist slot; the rules refuse the rest', async () => {
@@ -178,8 +180,9 @@ describe('the command loop', () => {
     const settled = await Promise.allSettled(racers);
     expect(settled.filter((s) => s.status === 'fulfilled')).toHaveLength(1);
     for (const s of settled) if (s.status === 'rejected') expect(['FINALIST_SLOTS_FULL', 'NOT_AN_APPLICANT']).toContain((s.reason as ProgramRuleError).code);
-    const finalists = (await collect(store.readStream(STREAM))).filter((e) => e.type === 'FinalistSelected');
-    expect(finalists).toHaveLength(2);
+    const events = await collect(store.readStream(STREAM));
+    expect(events.filter((e) => e.type === 'FinalistSelected')).toHaveLength(2);
+    expectChained(events);
   });
 
   it('retries an append the store could not confirm, with the same events, so the decision is taken once', async () => {
@@ -257,6 +260,15 @@ describe('the command loop', () => {
     expect(read).toBe(1);
   });
 });
+
+/** Every event names the hash of the one before it in the stream, and its own hash covers it. */
+function expectChained(events: readonly RecordedEvent[]): void {
+  let previous = GENESIS_HASH;
+  for (const event of events) {
+    expect({ revision: event.revision, prevHash: event.metadata['prevHash'], hash: event.metadata['hash'] }).toEqual({ revision: event.revision, prevHash: previous, hash: eventHash(event) });
+    previous = event.metadata['hash'] as string;
+  }
+}
 
 describe('event ids', () => {
   it('are the UUID v5 of the uuid package, for any name', () => {

@@ -6,6 +6,7 @@ import { SqliteSnapshotStore } from '../../src/command-handling/sqlite-snapshot-
 import type { EventStore } from '../../src/event-store/event-store.port.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { programDecider } from '../../src/decisions/program.decider.js';
+import { eventHash } from '../../src/integrity/event-hash.js';
 import { PROGRAM_SNAPSHOT_VERSION } from '../../src/program/program.snapshot.js';
 import { collect } from '../event-store/event-store.contract.js';
 import { commandsOf } from '../program/program.fixtures.js';
@@ -85,9 +86,21 @@ describe('command-side snapshots', () => {
     expect(cold.read()).toBeLessThanOrEqual(EVERY + 1);
     const taken = await restarted.handle(STREAM, apply('team-new'), context());
     expect(taken.revision).toBe(96);
+    // Decided on a snapshot, the event still chains to the one before it, which the loop did not fold.
+    const [before, after] = await collect(store.readStream(STREAM, { fromRevision: 95, maxCount: 2 }));
+    expect(after!.metadata).toMatchObject({ prevHash: before!.metadata['hash'], hash: eventHash(after!) });
     // The same decisions on a loop with no snapshots, from the first event.
     const fromStart = new CommandLoop(store, programDecider, clock);
     await expect(fromStart.handle(STREAM, apply('team-94'), context())).rejects.toMatchObject({ code: 'DUPLICATE_APPLICATION' });
+  });
+
+  it('chain the first event after a restart to the event the snapshot was taken at, when nothing followed it', async () => {
+    await history(99);
+    expect(snapshotRevision()).toBe(99);
+    const taken = await loopOn(store).handle(STREAM, apply('team-new'), context());
+    expect(taken.revision).toBe(100);
+    const [atSnapshot, next] = await collect(store.readStream(STREAM, { fromRevision: 99, maxCount: 2 }));
+    expect(next!.metadata).toMatchObject({ prevHash: atSnapshot!.metadata['hash'], hash: eventHash(next!) });
   });
 
   it('keep the idempotency keys of the events they cover: a repeated request after a restart answers the first outcome', async () => {

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Database } from 'better-sqlite3';
-import { consistencyProof, inclusionProof, type PerfectSubtrees, treeRoot } from '../../integrity/merkle.js';
+import { consistencyProof, inclusionProof, leafHash, type PerfectSubtrees, treeRoot } from '../../integrity/merkle.js';
 import { READ_MODEL_ACCESS, READ_MODEL_DB, type ReadModelAccess } from '../engine/projection.js';
 import { StatementCache } from '../engine/statement-cache.js';
-import { MERKLE, merkleTables } from './merkle.projection.js';
+import { MERKLE, merkleTables, storedSubtrees } from './merkle.projection.js';
 
 /** The tree as the read model holds it now: its size and the position of its last leaf. */
 export interface TreeHead {
@@ -49,10 +49,8 @@ export class MerkleQueries {
   /** The leaf of the event at `position`, or null when no event of the tree is there (yet). */
   leafAt(position: bigint): Leaf | null {
     const t = this.tables();
-    const row = this.statements
-      .get<[bigint], { idx: number; event_hash: Buffer; leaf_hash: Buffer }>(`SELECT idx, event_hash, leaf_hash FROM ${t.leaves} WHERE position = ?`)
-      .get(position);
-    return row ? { index: row.idx, position: position.toString(), eventHash: row.event_hash.toString('hex'), leafHash: row.leaf_hash.toString('hex') } : null;
+    const row = this.statements.get<[bigint], { idx: number; event_hash: Buffer }>(`SELECT idx, event_hash FROM ${t.leaves} WHERE position = ?`).get(position);
+    return row ? { index: row.idx, position: position.toString(), eventHash: row.event_hash.toString('hex'), leafHash: leafHash(row.event_hash).toString('hex') } : null;
   }
 
   /**
@@ -79,16 +77,7 @@ export class MerkleQueries {
   }
 
   private read<T>(query: (tree: PerfectSubtrees) => T): T {
-    const t = this.tables();
-    const leaf = this.statements.get<[number], { leaf_hash: Buffer }>(`SELECT leaf_hash FROM ${t.leaves} WHERE idx = ?`);
-    const node = this.statements.get<[number, number], { hash: Buffer }>(`SELECT hash FROM ${t.nodes} WHERE level = ? AND idx = ?`);
-    const tree: PerfectSubtrees = {
-      node: (level, index) => {
-        const hash = level === 0 ? leaf.get(index)?.leaf_hash : node.get(level, index)?.hash;
-        if (!hash) throw new Error(`the Merkle tree has no subtree ${level}/${index}`);
-        return hash;
-      },
-    };
+    const tree = storedSubtrees((sql) => this.statements.get(sql), this.access.tables(MERKLE));
     return this.db.transaction(() => query(tree))();
   }
 
