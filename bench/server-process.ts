@@ -40,7 +40,8 @@ export function scriptFlags(script = 'start', entry = 'dist/main.js'): string[] 
 export async function startServer(env: Record<string, string>, options: ServerOptions = {}): Promise<ServerProcess> {
   // Flags given here come after those of the start script, and V8 takes the last value of a flag given twice.
   const child: ChildProcess = spawn(process.execPath, [...scriptFlags(), ...(options.nodeArgs ?? []), MAIN], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
+    // Logs as in production (JSON lines, one per request), unless the bench says otherwise.
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_FORMAT: 'json', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   // A bench that fails or is interrupted must not leave its server running (and holding the read models' lease).

@@ -1,9 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuthModule } from './auth/auth.module.js';
-import type { AuthTokens } from './auth/auth-tokens.js';
+import type { Authenticator } from './auth/authenticator.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
+import type { DocketMetrics } from './observability/metrics.js';
+import { ObservabilityModule } from './observability/observability.module.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
 import { DecisionsModule } from './decisions/decisions.module.js';
 import { FeedModule } from './feed/feed.module.js';
@@ -18,17 +20,26 @@ import { type ReadModelStorage, ReadModelStorageModule } from './projections/eng
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, tokens: AuthTokens, readModels: ReadModelStorage, signer: CheckpointSigner): DynamicModule {
+  static forRoot(
+    config: AppConfig,
+    authenticator: Authenticator,
+    readModels: ReadModelStorage,
+    signer: CheckpointSigner,
+    metrics: DocketMetrics,
+    logging: DynamicModule,
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        logging,
+        ObservabilityModule.forRoot(metrics),
         IntegrityModule.forRoot(signer),
         HttpModule,
         ReadModelStorageModule.forRoot(readModels),
         CqrsModule.forRoot(),
         EventStoreModule,
-        AuthModule.forRoot(tokens),
+        AuthModule.forRoot(authenticator),
         HealthModule,
         DecisionsModule,
         ProjectionsModule,

@@ -1,10 +1,18 @@
 import 'reflect-metadata';
-import { Logger, type LoggerService } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module.js';
+import { Logger } from 'nestjs-pino';
+import type { DestinationStream, Logger as PinoLogger } from 'pino';
 import { loadAuthTokens } from './auth/auth-tokens.js';
+import { Authenticator } from './auth/authenticator.js';
+import { OidcVerifier } from './auth/oidc.js';
+import { createLogger, nestLogging } from './observability/logging.js';
+import { DocketMetrics } from './observability/metrics.js';
+import { observeRequests } from './observability/request-observer.js';
+import { correlationIdOf } from './observability/request-notes.js';
 import { loadCheckpointSigner } from './integrity/signing-key.js';
 import { applySecurityHeaders, setSecurityHeaders } from './auth/security-headers.js';
 import { setupOpenApi } from './http/openapi.js';
@@ -19,10 +27,12 @@ import { releaseReadModels, takeReadModels } from './projections/engine/read-mod
  * - Paths match as they did: case-insensitively, with or without a trailing slash.
  * - Route parameters may be long: an over-long identifier is the validation's to refuse (400, naming the field), not
  *   the router's (414).
- * - No logger of Fastify's own: Nest logs, and the problem filter logs what fails.
+ * - No logger of Fastify's own: pino logs each request (see observability/logging.ts), and the problem filter what fails.
  */
 const FASTIFY_OPTIONS = {
   logger: false,
+  // The request id is the correlation id: the client's X-Correlation-Id, else a fresh UUID (see request-notes.ts).
+  genReqId: (request: IncomingMessage) => correlationIdOf(request),
   routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 2_000 },
   // A URL the router refuses (bad percent-encoding) is answered before any hook: its headers are set here, and the
   // error goes on to the problem filter like any other.
@@ -63,17 +73,36 @@ export function createHttpAdapter(): FastifyAdapter {
   return new FastifyAdapter(FASTIFY_OPTIONS);
 }
 
+export interface AppOptions {
+  /**
+   * `false`: nothing is logged (the tests). Otherwise the log is pino's (JSON lines or pretty, by `LOG_FORMAT`), to
+   * `logDestination` when given (the log-redaction test reads it), else to stdout.
+   */
+  logger?: false;
+  logDestination?: DestinationStream;
+  /** The process's logger (main.ts makes it, to flush it at the stop); else one is made here. */
+  pino?: PinoLogger;
+}
+
 /** Builds the HTTP application for a configuration; `main.ts` and the end-to-end tests both start it this way. */
-export async function createApp(config: AppConfig, options: { logger?: LoggerService | false } = {}): Promise<NestFastifyApplication> {
-  const quiet = { log: () => undefined, warn: () => undefined };
-  const tokens = loadAuthTokens(config, options.logger === false ? quiet : new Logger('Auth'));
-  const signer = loadCheckpointSigner(config, options.logger === false ? quiet : new Logger('Checkpoints'));
+export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<NestFastifyApplication> {
+  const pinoLogger = options.pino ?? createLogger(options.logger === false ? { ...config, logLevel: 'silent' } : config, options.logDestination);
+  // Start-up messages before Nest exists go through the same logger.
+  const bootLogger = (context: string) => {
+    const child = pinoLogger.child({ context });
+    return { log: (message: string) => child.info(message), warn: (message: string) => child.warn(message) };
+  };
+  const tokens = loadAuthTokens(config, bootLogger('Auth'));
+  const signer = loadCheckpointSigner(config, bootLogger('Checkpoints'));
+  const authenticator = new Authenticator(tokens, config.oidc ? new OidcVerifier(config.oidc) : null);
+  if (config.oidc) bootLogger('Auth').log(`single sign-on: JWTs of ${config.oidc.issuer} for the audience ${config.oidc.audience}, keys from ${config.oidc.jwksUrl}`);
+  const metrics = new DocketMetrics();
   // Before Nest: a server that may not write the read models is refused here, with one line and nothing started.
   const readModels = takeReadModels(config);
   let app: NestFastifyApplication;
   try {
-    app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, tokens, readModels, signer), createHttpAdapter(), {
-      logger: options.logger,
+    app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, authenticator, readModels, signer, metrics, nestLogging(pinoLogger)), createHttpAdapter(), {
+      ...(options.logger === false ? { logger: false } : { bufferLogs: true }),
       bodyParser: false,
       abortOnError: false,
     });
@@ -81,9 +110,12 @@ export async function createApp(config: AppConfig, options: { logger?: LoggerSer
     await releaseReadModels(readModels);
     throw error;
   }
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
   app.setGlobalPrefix('api');
-  app.enableShutdownHooks();
+  // No shutdown hooks on signals here: main.ts stops on SIGTERM and SIGINT (app.close() runs the same hooks).
   closeWhenStopping(app);
+  observeRequests(app, metrics, pinoLogger);
   readBodyInGuard(app);
   applySecurityHeaders(app);
   setupOpenApi(app);

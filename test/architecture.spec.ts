@@ -6,13 +6,13 @@ import { describe, expect, it } from '@jest/globals';
 /**
  * The layout the README describes, held by the imports themselves:
  * - the core (common, config, event store, command handling, integrity, the programme's domain, the HTTP layer, auth,
- *   threads)
+ *   observability, threads)
  *   imports no feature and nothing of the application shell;
  * - a feature (decisions, projections, feed) imports the core, never another feature;
  * - the shell (main, app, health, cli) puts them together.
  */
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../src');
-const CORE = ['common', 'config', 'event-store', 'command-handling', 'integrity', 'program', 'http', 'auth', 'threads'];
+const CORE = ['common', 'config', 'event-store', 'command-handling', 'integrity', 'program', 'http', 'auth', 'observability', 'threads'];
 const FEATURES = ['decisions', 'projections', 'feed'];
 
 function filesUnder(dir: string): string[] {

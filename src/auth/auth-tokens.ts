@@ -33,7 +33,6 @@ export function sha256(text: string): Buffer {
 
 /** The tokens that may call the API, looked up in constant time so response times reveal nothing about them. */
 export class AuthTokens {
-  private readonly byRequest = new WeakMap<object, TokenMatch | null>();
   /** The hex key of each token, worked out once rather than on every request. */
   private readonly keys: Map<KnownToken, string>;
 
@@ -54,22 +53,6 @@ export class AuthTokens {
     }
     return found && { key: this.keys.get(found)!, actor: found.actor };
   }
-
-  /** The token an HTTP request carries in `Authorization: Bearer`, matched once per request (both guards ask). */
-  matchRequest(request: { headers: Record<string, string | string[] | undefined> }): TokenMatch | null {
-    const cached = this.byRequest.get(request);
-    if (cached !== undefined) return cached;
-    const token = bearerToken(request.headers.authorization);
-    const result = token === null ? null : this.match(token);
-    this.byRequest.set(request, result);
-    return result;
-  }
-}
-
-function bearerToken(header: string | string[] | undefined): string | null {
-  if (typeof header !== 'string') return null;
-  const match = /^Bearer +(\S+) *$/i.exec(header);
-  return match ? match[1]! : null;
 }
 
 /**

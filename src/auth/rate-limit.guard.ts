@@ -3,7 +3,8 @@ import type { FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { ProblemError } from '../http/problem.js';
-import { AuthTokens } from './auth-tokens.js';
+import type { TokenMatch } from './auth-tokens.js';
+import { Authenticator } from './authenticator.js';
 import { clientAddress } from './client-address.js';
 import { TokenBuckets } from './token-buckets.js';
 
@@ -24,14 +25,20 @@ export class RateLimitGuard implements CanActivate {
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
-    @Inject(AuthTokens) private readonly tokens: AuthTokens,
+    @Inject(Authenticator) private readonly authenticator: Authenticator,
   ) {
     this.perToken = config.rateLimitPerMinute;
   }
 
-  canActivate(context: ExecutionContext): boolean {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const match = this.tokens.matchRequest(request);
+    const match = this.authenticator.authenticate(request);
+    // A token the identity provider could not check yet is throttled as unknown; the auth guard answers it.
+    if (match instanceof Promise) return match.then((found) => this.take(request, found), () => this.take(request, null));
+    return this.take(request, match);
+  }
+
+  private take(request: FastifyRequest, match: TokenMatch | null): boolean {
     const [key, limit] = match
       ? [`token:${match.key}`, this.perToken]
       : [`address:${clientAddress(request.ip)}`, anonymousLimit(this.perToken)];

@@ -7,13 +7,14 @@ import { projectionsCommand } from './projections.command.js';
 import { rebuildCommand } from './rebuild.command.js';
 import { exportEvidenceCommand } from './export-evidence.command.js';
 import { verifyCommand } from './verify.command.js';
+import { backupCommand, restoreCommand } from './backup.command.js';
 
 /**
  * `npm run cli -- <command>`: operations on a Docket. Exit codes: 0 done, 1 failed, 2 usage (an unknown command,
  * option or projection). Runs compiled (dist/), where Nest's decorator metadata exists.
  */
 const program = new Command('docket')
-  .description('Operations on a Docket: rebuild and inspect the projections; verify the log and export evidence for auditors.')
+  .description('Operations on a Docket: rebuild and inspect the projections; verify the log and export evidence for auditors; back up and restore the embedded store.')
   .exitOverride()
   .showHelpAfterError();
 
@@ -60,6 +61,25 @@ program
   .option('--no-progress', 'no progress bar')
   .action(async (dir: string, options: { publicKey?: string; progress: boolean }) => {
     process.exitCode = await exportEvidenceCommand(dir, options);
+  });
+
+program
+  .command('backup')
+  .description("copy the embedded store's event log into <file> while the server runs (SQLite online backup, integrity checked)")
+  .argument('<file>', 'the backup file to create (never overwritten)')
+  .option('--json', 'print what the backup holds as JSON')
+  .option('--no-progress', 'no progress bar')
+  .action(async (file: string, options: { json?: boolean; progress: boolean }) => {
+    process.exitCode = await backupCommand(file, options);
+  });
+
+program
+  .command('restore')
+  .description('put a backup in place as the event log of an empty DATA_DIR; the server rebuilds the read models when it starts')
+  .argument('<file>', 'a file written by `backup`')
+  .option('--json', 'print what was restored as JSON')
+  .action((file: string, options: { json?: boolean }) => {
+    process.exitCode = restoreCommand(file, options);
   });
 
 try {

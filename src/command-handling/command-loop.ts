@@ -1,4 +1,6 @@
 import { hash, randomUUID } from 'node:crypto';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { tracer, tracingOn } from '../common/tracing.js';
 import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../event-store/event-store.errors.js';
 import type { EventStore, NewEvent, RecordedEvent } from '../event-store/event-store.port.js';
 import type { JsonObject } from '../common/json.js';
@@ -45,6 +47,16 @@ export interface CommandLoopOptions {
   snapshots?: { store: SnapshotStore; every: number };
   /** Where a snapshot that could not be read or saved is reported: the decisions go on without it. */
   warn?: (message: string) => void;
+  /** Told of every append and every conflict (the metrics). */
+  observer?: CommandLoopObserver;
+}
+
+/** What the loop reports as it goes: how appends went and why a decision was taken again. */
+export interface CommandLoopObserver {
+  /** One append to the store and how long it took. */
+  appended(seconds: number, outcome: 'ok' | 'conflict' | 'unavailable' | 'error'): void;
+  /** A decision taken again: on the re-read state after a conflict, or an append retried after an outage. */
+  retried(cause: 'conflict' | 'unavailable'): void;
 }
 
 type Decision<Event> = { replay: DecisionOutcome } | { events: Event[] };
@@ -146,6 +158,7 @@ export class CommandLoop<Command, Event extends { type: string; data: JsonObject
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw error;
         // Another writer got there first: back off a little (jittered) and decide again on the new state.
+        this.options.observer?.retried('conflict');
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 2 ** attempt));
       }
     }
@@ -159,13 +172,34 @@ export class CommandLoop<Command, Event extends { type: string; data: JsonObject
   private async appendSurvivingOutages(streamId: string, events: NewEvent[], expectedRevision: number | 'no-stream') {
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await this.store.append(streamId, events, { expectedRevision });
+        const result = await this.observedAppend(streamId, events, expectedRevision);
         // Found recorded on a second attempt, the events are most likely this decision's own first attempt's.
         return attempt > 1 ? { ...result, alreadyRecorded: false } : result;
       } catch (error) {
         if (!(error instanceof EventStoreUnavailableError) || attempt >= OUTAGE_ATTEMPTS) throw error;
+        this.options.observer?.retried('unavailable');
         await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
       }
+    }
+  }
+
+  /** One append, timed for the metrics and, when tracing is on, a span of its own under the decision's. */
+  private async observedAppend(streamId: string, events: NewEvent[], expectedRevision: number | 'no-stream') {
+    const observer = this.options.observer;
+    const started = performance.now();
+    const span = tracingOn() ? tracer.startSpan('eventstore.append', { kind: SpanKind.CLIENT, attributes: { 'docket.stream': streamId, 'docket.events': events.length } }) : null;
+    try {
+      const result = await this.store.append(streamId, events, { expectedRevision });
+      observer?.appended((performance.now() - started) / 1000, 'ok');
+      span?.setAttribute('docket.position', result.position.toString());
+      return result;
+    } catch (error) {
+      const outcome = error instanceof WrongExpectedRevisionError ? 'conflict' : error instanceof EventStoreUnavailableError ? 'unavailable' : 'error';
+      observer?.appended((performance.now() - started) / 1000, outcome);
+      span?.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
+      throw error;
+    } finally {
+      span?.end();
     }
   }
 

@@ -19,6 +19,8 @@ export interface DecisionContext {
   ifMatchRevision?: number;
   /** From `Idempotency-Key`, with the request's fingerprint (method, path and body). */
   idempotency?: { key: string; fingerprint: string };
+  /** The W3C trace context of the decision when it is traced: kept in its events' metadata for the feed's subscribers. */
+  traceparent?: string;
 }
 
 /** What a decision answers: 201 when it was taken now, 200 when an idempotent retry replays the first answer. */

@@ -18,5 +18,6 @@ export function eventMetadata(context: DecisionContext, commandId: string, occur
     idempotencyKey: context.idempotency?.key ?? null,
     ...(context.idempotency ? { requestFingerprint: context.idempotency.fingerprint } : {}),
     occurredAt,
+    ...(context.traceparent ? { traceparent: context.traceparent } : {}),
   };
 }

@@ -1,6 +1,8 @@
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CommandLoop, type Clock } from '../command-handling/command-loop.js';
+import { activeTraceparent, inSpan } from '../common/tracing.js';
+import { DocketMetrics } from '../observability/metrics.js';
 import { DecideOnProgram, type ProgramDecisionOutcome } from './decide-on-program.command.js';
 import type { SnapshotStore } from '../command-handling/snapshot-store.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -26,16 +28,31 @@ export class DecideOnProgramHandler implements ICommandHandler<DecideOnProgram, 
     @Inject(CLOCK) clock: Clock,
     @Inject(SNAPSHOT_STORE) snapshots: SnapshotStore,
     @Inject(APP_CONFIG) config: AppConfig,
+    metrics: DocketMetrics,
   ) {
     this.loop = new CommandLoop(store, programDecider, clock, {
       cacheWeight: config.stateCacheTeams,
       snapshots: { store: snapshots, every: config.snapshotEvery },
       warn: (message) => this.logger.warn(message),
+      observer: {
+        appended: (seconds, outcome) => {
+          metrics.appendSeconds.observe({ outcome }, seconds);
+          if (outcome !== 'ok') metrics.appendErrors.inc({ kind: outcome });
+          if (outcome === 'conflict') metrics.conflicts.inc();
+        },
+        retried: (cause) => metrics.retries.inc({ cause }),
+      },
     });
   }
 
-  async execute({ command, context }: DecideOnProgram): Promise<ProgramDecisionOutcome> {
+  execute({ command, context }: DecideOnProgram): Promise<ProgramDecisionOutcome> {
     const { programId } = command.data;
-    return { programId, ...(await this.loop.handle(programStreamId(programId), command, context)) };
+    // With tracing on, the decision is a span of its own, and its trace context goes into its events' metadata.
+    return inSpan(`decide ${command.type}`, { attributes: { 'docket.command': command.type, 'docket.program': programId } }, async (span) => {
+      const traced = span ? { ...context, traceparent: activeTraceparent() } : context;
+      const outcome = await this.loop.handle(programStreamId(programId), command, traced);
+      span?.setAttributes({ 'docket.revision': outcome.revision, 'docket.position': outcome.position, 'docket.replayed': outcome.replayed });
+      return { programId, ...outcome };
+    });
   }
 }

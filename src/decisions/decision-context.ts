@@ -1,4 +1,5 @@
-import { hash, randomUUID } from 'node:crypto';
+import { CORRELATION_ID, correlationIdOf } from '../observability/request-notes.js';
+import { hash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { AuthorisedActor } from '../auth/actor.js';
 import { canonicalJson } from '../common/canonical-json.js';
@@ -22,7 +23,6 @@ export interface DecisionRequestInfo {
 }
 
 const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,255}$/;
-const CORRELATION_ID = /^[\x20-\x7e]{1,200}$/;
 const IF_MATCH = /^(?:W\/)?(?:"(\d{1,15})"|(\d{1,15}))$/;
 
 function invalidHeader(field: string, message: string): ProblemError {
@@ -35,8 +35,8 @@ function single(request: FastifyRequest, name: string): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-export function readCorrelationId(value: string | undefined): string {
-  if (value === undefined) return randomUUID();
+export function readCorrelationId(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
   if (!CORRELATION_ID.test(value)) throw invalidHeader('X-Correlation-Id', 'X-Correlation-Id must be 1 to 200 printable ASCII characters');
   return value;
 }
@@ -75,7 +75,8 @@ export function readDecisionRequest(request: FastifyRequest): DecisionRequestInf
   const ifMatchRevision = readIfMatch(single(request, 'if-match'));
   const idempotencyKey = readIdempotencyKey(single(request, 'idempotency-key'));
   return {
-    correlationId: readCorrelationId(single(request, 'x-correlation-id')),
+    // The request's own id when the client sent none: the same in the log line and in the events' metadata.
+    correlationId: readCorrelationId(single(request, 'x-correlation-id')) ?? correlationIdOf(request.raw),
     ...(ifMatchRevision !== undefined ? { ifMatchRevision } : {}),
     ...(idempotencyKey !== undefined ? { idempotencyKey, path: routePath(request) } : {}),
     method: request.method,

@@ -19,6 +19,8 @@ export interface FeedCloudEvent {
   revision: number;
   recordedat: string;
   schemaversion: number;
+  /** The decision's W3C trace context, when it was traced (the CloudEvents distributed-tracing extension). */
+  traceparent?: string;
 }
 
 /**
@@ -29,6 +31,7 @@ export function toCloudEvent(event: RecordedEvent): FeedCloudEvent {
   const programId = event.streamId.slice(PROGRAM_STREAM_PREFIX.length);
   const occurredAt = event.metadata.occurredAt;
   const version = recordedSchemaVersion(event.metadata);
+  const traceparent = event.metadata.traceparent;
   return {
     specversion: '1.0',
     id: event.eventId,
@@ -43,6 +46,7 @@ export function toCloudEvent(event: RecordedEvent): FeedCloudEvent {
     revision: event.revision,
     recordedat: event.recordedAt.toISOString(),
     schemaversion: version,
+    ...(typeof traceparent === 'string' ? { traceparent } : {}),
   };
 }
 

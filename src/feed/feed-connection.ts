@@ -1,3 +1,5 @@
+import { propagation, ROOT_CONTEXT, SpanKind, type Span } from '@opentelemetry/api';
+import { tracer, tracingOn } from '../common/tracing.js';
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { EventFilter, EventStore } from '../event-store/event-store.port.js';
@@ -17,6 +19,8 @@ export interface FeedConnectionOptions {
   accepts(event: { streamId: string; type: string }): boolean;
   /** The live tail of this process (started on first use); throws when the store cannot be read. */
   tail(): Promise<LiveTail>;
+  /** Told how many events each write carried (the metrics' count of events delivered). */
+  delivered?(count: number): void;
 }
 
 /** How a connection ended: the client left, it stopped reading for too long, the server shut down, or the store failed. */
@@ -99,12 +103,22 @@ export class FeedConnection {
    */
   private async sendFromTail(tail: LiveTail, first: TailEntry): Promise<void> {
     let batch = '';
+    let count = 0;
+    const traced: TailEntry[] = [];
     for (let entry: TailEntry | 'behind' | null = first; entry !== null && entry !== 'behind'; entry = tail.next(entry.position)) {
       this.cursor.position = entry.position;
-      if (this.options.accepts(entry)) batch += entry.message;
+      if (this.options.accepts(entry)) {
+        batch += entry.message;
+        count += 1;
+        if (entry.traceparent && tracingOn()) traced.push(entry);
+      }
       if (batch.length >= MAX_BATCH_CHARACTERS) break;
     }
-    if (batch !== '') await this.send(batch);
+    if (batch === '') return;
+    const spans = traced.map((entry) => deliverySpan(entry.traceparent!, entry.position, entry.type));
+    await this.send(batch);
+    this.options.delivered?.(count);
+    for (const span of spans) span.end();
   }
 
   /** Sends what the store holds after the cursor up to `until` (which the tail covers from), then moves the cursor there. */
@@ -115,7 +129,11 @@ export class FeedConnection {
       if (event.position <= from) continue; // the read is inclusive of its start
       if (event.position > until || this.ended) break;
       if (!this.options.accepts(event)) continue;
-      await this.send(sseMessage(toCloudEvent(upcast(event))));
+      const cloudEvent = toCloudEvent(upcast(event));
+      const span = cloudEvent.traceparent && tracingOn() ? deliverySpan(cloudEvent.traceparent, event.position, event.type) : null;
+      await this.send(sseMessage(cloudEvent));
+      this.options.delivered?.(1);
+      span?.end();
       if (this.ended) break;
       // The embedded store's reads and a fast socket never make this loop wait: let the writers' requests in.
       if (++sent % CATCH_UP_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
@@ -156,4 +174,14 @@ export class FeedConnection {
       abort.abort();
     }
   }
+}
+
+/**
+ * The span of one event's delivery to one subscriber, in the trace of the decision that recorded it (its
+ * `traceparent`): the trace goes on from the decision to every delivery, and on into the subscriber, which reads the
+ * same `traceparent` from the CloudEvent.
+ */
+function deliverySpan(traceparent: string, position: bigint, type: string): Span {
+  const parent = propagation.extract(ROOT_CONTEXT, { traceparent });
+  return tracer.startSpan('feed.deliver', { kind: SpanKind.PRODUCER, attributes: { 'docket.position': position.toString(), 'docket.event_type': type } }, parent);
 }

@@ -34,6 +34,11 @@ function envelopeOf(type: string): JsonSchema {
       revision: { type: 'integer', minimum: 0, description: "The event's revision in its programme's stream." },
       recordedat: { type: 'string', format: 'date-time', description: 'When the store recorded the event.' },
       schemaversion: { const: version },
+      traceparent: {
+        type: 'string',
+        pattern: '^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$',
+        description: "The W3C trace context of the decision that recorded the event (CloudEvents distributed-tracing extension), when it was traced: a subscriber continues the decision's trace from it.",
+      },
     },
   };
 }

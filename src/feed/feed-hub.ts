@@ -25,6 +25,8 @@ export class FeedHub implements BeforeApplicationShutdown {
   private startedTail: LiveTail | null = null;
   /** How connections ended, since start: what an operator (and the back-pressure test) looks at. */
   readonly ends: Record<FeedEnd, number> = { 'client-gone': 0, stalled: 0, shutdown: 0, 'store-failed': 0 };
+  /** Events written to subscribers' connections since start (an event sent to ten subscribers counts ten). */
+  delivered = 0;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -53,6 +55,7 @@ export class FeedHub implements BeforeApplicationShutdown {
       filter,
       accepts: (event) => (stream === null || event.streamId === stream) && (types === null || types.has(event.type)),
       tail: () => this.tail(),
+      delivered: (count) => (this.delivered += count),
     });
     this.open.add(connection);
     try {

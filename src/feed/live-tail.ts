@@ -9,6 +9,8 @@ export interface TailEntry {
   streamId: string;
   type: string;
   message: string;
+  /** The recording decision's W3C trace context, when it was traced. */
+  traceparent?: string;
 }
 
 /** A parked connection: its cursor moves past events it does not want without waking it. */
@@ -130,7 +132,9 @@ export class LiveTail {
   }
 
   private push(event: RecordedEvent): void {
-    const entry: TailEntry = { position: event.position, streamId: event.streamId, type: event.type, message: sseMessage(toCloudEvent(upcast(event))) };
+    const cloudEvent = toCloudEvent(upcast(event));
+    const entry: TailEntry = { position: event.position, streamId: event.streamId, type: event.type, message: sseMessage(cloudEvent) };
+    if (cloudEvent.traceparent) entry.traceparent = cloudEvent.traceparent;
     this.entries.push(entry);
     this.bytes += entry.message.length;
     this.trim();

@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { EventStoreInputError, EventStoreUnavailableError, WrongExpectedRevisionError } from '../event-store/event-store.errors.js';
 import { CodedError, type ErrorKind } from '../common/coded-error.js';
 import { type FieldProblem, ProblemError } from './problem.js';
+import { notesOf } from '../observability/request-notes.js';
 
 const TITLES: Record<number, string> = {
   400: 'Bad request',
@@ -68,6 +69,7 @@ export function problemOf(exception: unknown): ProblemError {
 /** Answers `application/problem+json`, whatever state the response is in. */
 export function sendProblem(reply: FastifyReply, problem: ProblemError): void {
   const raw = reply.raw;
+  if (reply.request) notesOf(reply.request.raw).code = problem.code;
   // A streamed answer (the feed, an export) that fails once under way can only be cut short.
   if (raw.headersSent) {
     raw.end();

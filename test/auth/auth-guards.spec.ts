@@ -1,3 +1,4 @@
+import { Authenticator } from '../../src/auth/authenticator.js';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -74,6 +75,11 @@ function configWith(overrides: Partial<AppConfig>): AppConfig {
     auditOrigin: 'docket',
     checkpointEvery: 1000,
     checkpointSeconds: 60,
+    logFormat: 'json',
+    logLevel: 'silent',
+    metrics: { token: null, loopback: true },
+    tracing: null,
+    oidc: null,
     nodeEnv: 'test',
     authTokensFile: TOKENS_FILE,
     rateLimitPerMinute: 600_000,
@@ -83,7 +89,7 @@ function configWith(overrides: Partial<AppConfig>): AppConfig {
 
 async function startApp(overrides: Partial<AppConfig> = {}, { docs = false, logger = silentLogger } = {}) {
   const moduleRef = await Test.createTestingModule({
-    imports: [ConfigModule.forRoot(configWith(overrides)), HttpModule, AuthModule.forRoot(loadAuthTokens(configWith(overrides), logger))],
+    imports: [ConfigModule.forRoot(configWith(overrides)), HttpModule, AuthModule.forRoot(new Authenticator(loadAuthTokens(configWith(overrides), logger), null))],
     controllers: [ThingsController, ForgottenController],
   })
     .setLogger(logger)

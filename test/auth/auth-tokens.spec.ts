@@ -1,3 +1,5 @@
+import { Authenticator } from '../../src/auth/authenticator.js';
+import type { TokenMatch } from '../../src/auth/auth-tokens.js';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,14 +38,14 @@ describe('tokens file', () => {
   });
 
   it('reads only a well-formed Bearer header', () => {
-    const tokens = tokensOf([{ token: 'plain-secret', subject: 'kim', roles: ['official'] }]);
+    const tokens = new Authenticator(tokensOf([{ token: 'plain-secret', subject: 'kim', roles: ['official'] }]), null);
     const request = (authorization?: string) => ({ headers: { authorization } });
-    expect(tokens.matchRequest(request('Bearer plain-secret'))?.actor.id).toBe('kim');
-    expect(tokens.matchRequest(request('bearer plain-secret'))?.actor.id).toBe('kim');
-    expect(tokens.matchRequest(request('Basic plain-secret'))).toBeNull();
-    expect(tokens.matchRequest(request('Bearer plain-secret extra'))).toBeNull();
-    expect(tokens.matchRequest(request('plain-secret'))).toBeNull();
-    expect(tokens.matchRequest(request())).toBeNull();
+    expect((tokens.authenticate(request('Bearer plain-secret')) as TokenMatch | null)?.actor.id).toBe('kim');
+    expect((tokens.authenticate(request('bearer plain-secret')) as TokenMatch | null)?.actor.id).toBe('kim');
+    expect(tokens.authenticate(request('Basic plain-secret'))).toBeNull();
+    expect(tokens.authenticate(request('Bearer plain-secret extra'))).toBeNull();
+    expect(tokens.authenticate(request('plain-secret'))).toBeNull();
+    expect(tokens.authenticate(request())).toBeNull();
   });
 
   it.each([

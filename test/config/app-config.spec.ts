@@ -62,6 +62,53 @@ describe('configuration', () => {
     data.remove();
   });
 
+  it('logs pretty in development and JSON lines in production, which refuses pretty; levels are checked', () => {
+    const data = tempDir();
+    expect(loadConfig({ DATA_DIR: data.path })).toMatchObject({ logFormat: 'pretty', logLevel: 'info' });
+    expect(loadConfig({ DATA_DIR: data.path, NODE_ENV: 'production', AUTH_TOKENS_FILE: 'x' })).toMatchObject({ logFormat: 'json' });
+    expect(loadConfig({ DATA_DIR: data.path, LOG_FORMAT: 'json', LOG_LEVEL: 'debug' })).toMatchObject({ logFormat: 'json', logLevel: 'debug' });
+    expect(problemsOf({ DATA_DIR: data.path, NODE_ENV: 'production', LOG_FORMAT: 'pretty' })).toEqual([expect.stringContaining('LOG_FORMAT=pretty is for development')]);
+    expect(problemsOf({ DATA_DIR: data.path, LOG_FORMAT: 'xml', LOG_LEVEL: 'loud' })).toEqual([expect.stringContaining('LOG_FORMAT must be json or pretty'), expect.stringContaining('LOG_LEVEL must be one of')]);
+    data.remove();
+  });
+
+  it('opens the metrics to loopback by default; a scrape token must be long enough', () => {
+    const data = tempDir();
+    expect(loadConfig({ DATA_DIR: data.path }).metrics).toEqual({ token: null, loopback: true });
+    expect(loadConfig({ DATA_DIR: data.path, METRICS_TOKEN: 'm'.repeat(32), METRICS_LOOPBACK: 'closed' }).metrics).toEqual({ token: 'm'.repeat(32), loopback: false });
+    expect(problemsOf({ DATA_DIR: data.path, METRICS_TOKEN: 'short' })).toEqual([expect.stringContaining('METRICS_TOKEN must be 32 to 512')]);
+    expect(problemsOf({ DATA_DIR: data.path, METRICS_LOOPBACK: 'maybe' })).toEqual([expect.stringContaining('METRICS_LOOPBACK')]);
+    data.remove();
+  });
+
+  it('traces only when an exporter is configured', () => {
+    const data = tempDir();
+    expect(loadConfig({ DATA_DIR: data.path }).tracing).toBeNull();
+    expect(loadConfig({ DATA_DIR: data.path, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing).toEqual({ exporter: 'otlp', endpoint: 'http://collector:4318', serviceName: 'docket' });
+    expect(loadConfig({ DATA_DIR: data.path, OTEL_TRACES_EXPORTER: 'console', OTEL_SERVICE_NAME: 'docket-eu' }).tracing).toEqual({ exporter: 'console', serviceName: 'docket-eu' });
+    expect(loadConfig({ DATA_DIR: data.path, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_TRACES_EXPORTER: 'none' }).tracing).toBeNull();
+    expect(problemsOf({ DATA_DIR: data.path, OTEL_TRACES_EXPORTER: 'otlp' })).toEqual([expect.stringContaining('needs OTEL_EXPORTER_OTLP_ENDPOINT')]);
+    expect(problemsOf({ DATA_DIR: data.path, OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toEqual([expect.stringContaining('OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL')]);
+    data.remove();
+  });
+
+  it('takes single sign-on as issuer, audience and key set together, with a checked role map', () => {
+    const data = tempDir();
+    const sso = { DATA_DIR: data.path, OIDC_ISSUER: 'https://idp.example/realms/staff', OIDC_AUDIENCE: 'docket', OIDC_JWKS_URL: 'https://idp.example/realms/staff/certs' };
+    expect(loadConfig({ DATA_DIR: data.path }).oidc).toBeNull();
+    const config = loadConfig({ ...sso, OIDC_ROLE_MAP: 'docket-officials=official, auditors=auditor,ops=admin', OIDC_ROLES_CLAIM: 'realm_access.roles' });
+    expect(config.oidc).toMatchObject({ issuer: sso.OIDC_ISSUER, audience: 'docket', jwksUrl: sso.OIDC_JWKS_URL, subjectClaim: 'sub', rolesClaim: 'realm_access.roles' });
+    expect([...config.oidc!.roleMap]).toEqual([['docket-officials', 'official'], ['auditors', 'auditor'], ['ops', 'admin']]);
+    expect(problemsOf({ DATA_DIR: data.path, OIDC_ISSUER: sso.OIDC_ISSUER })).toEqual([expect.stringContaining('OIDC_AUDIENCE and OIDC_JWKS_URL are missing')]);
+    expect(problemsOf({ ...sso, OIDC_ROLE_MAP: 'a=official,a=auditor,b=superuser,c' })).toEqual([
+      expect.stringContaining('maps "a" twice'),
+      expect.stringContaining('"superuser", which is not a Docket role'),
+      expect.stringContaining('entry "c" must be provider-role=docket-role'),
+    ]);
+    expect(problemsOf({ ...sso, OIDC_JWKS_URL: 'file:///etc/keys' })).toEqual([expect.stringContaining('OIDC_JWKS_URL must be an http(s) URL')]);
+    data.remove();
+  });
+
   it('stops the process with a clear message and no stack trace', () => {
     const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
     const result = spawnSync(process.execPath, ['--import', 'tsx', main], { env: { ...process.env, PORT: 'eighty' }, encoding: 'utf8', timeout: 30_000 });

@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+import { correlationIdOf } from '../../src/observability/request-notes.js';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import type { FastifyRequest } from 'fastify';
@@ -91,10 +93,17 @@ describe('Idempotency-Key and X-Correlation-Id', () => {
     expect(problemOf(() => readCorrelationId(id))?.extras.errors?.[0]?.field).toBe('X-Correlation-Id');
   });
 
-  it('gives a fresh UUID when no correlation id was sent', () => {
-    const first = readCorrelationId(undefined);
+  it('gives a fresh UUID per request when no correlation id was sent, the same each time it is asked for one request', () => {
+    const request = (header?: string) => ({ headers: header === undefined ? {} : { 'x-correlation-id': header } }) as unknown as IncomingMessage;
+    expect(readCorrelationId(undefined)).toBeUndefined();
+    const one = request();
+    const first = correlationIdOf(one);
     expect(first).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(readCorrelationId(undefined)).not.toBe(first);
+    expect(correlationIdOf(one)).toBe(first);
+    expect(correlationIdOf(request())).not.toBe(first);
+    expect(correlationIdOf(request('case-17'))).toBe('case-17');
+    // An unprintable one is not taken for the log (the decision refuses it with a 400).
+    expect(correlationIdOf(request('bad\u007f'))).not.toBe('bad\u007f');
   });
 });
 
@@ -104,6 +113,7 @@ describe('the decision context', () => {
   function request(headers: Record<string, string>, url = '/api/programs/sovereign-ai-2025/eliminations'): FastifyRequest {
     return {
       headers,
+      raw: { headers },
       method: 'POST',
       url,
       routeOptions: { url: '/api/programs/:programId/eliminations' },

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +8,7 @@ import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { CHECKPOINT_STREAM, CheckpointSigner } from '../../src/integrity/checkpoint.js';
 import { startApp } from '../support/app-harness.js';
+import { runCli, runNode } from '../support/cli.js';
 import type { StoredEvent } from '../support/eventstoredb-test-server/event-log.js';
 import { httpClient } from '../support/http-client.js';
 import { programmeHistory } from '../support/programme-history.js';
@@ -20,27 +20,12 @@ import { tempDir } from '../support/temp-dir.js';
  * each at the same position for the same reason. The log is altered as an insider would: the SQLite file edited
  * directly, or the events an EventStoreDB serves changed under the application.
  */
-const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const VERIFIER = fileURLToPath(new URL('../../tools/verify-evidence.mjs', import.meta.url));
 const ONLY_ON_DEMAND = { CHECKPOINT_EVERY: '10000000', CHECKPOINT_SECONDS: '86400' };
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-}
-const cli = (args: string[], env: Record<string, string>) => run(['--import', 'tsx', CLI, ...args], env);
+const cli = (args: string[], env: Record<string, string>) => runCli(args, env);
 /** The standalone verifier, as an auditor runs it: plain `node`, nothing of this repository loaded. */
-const offline = (args: string[]) => run([VERIFIER, ...args]);
+const offline = (args: string[]) => runNode([VERIFIER, ...args]);
 
 interface Found {
   ok: boolean;
@@ -125,7 +110,7 @@ describe('tamper evidence end to end [sqlite]', () => {
     expect(verified.stdout).toContain('1 events after it: their chains hold');
     expect(verified.stdout).toContain('The inclusion proof holds.');
     // The copy shipped in the pack is the same verifier.
-    const bundled = await run([join(pack, 'verify-evidence.mjs'), pack]);
+    const bundled = await runNode([join(pack, 'verify-evidence.mjs'), pack]);
     expect(bundled.code).toBe(0);
     writeFileSync(join(root.path, 'proof.json'), JSON.stringify((await httpClient(url).get(`/api/audit/consistency?from=${checkpoints[0]!.treeSize}`, { role: 'auditor' })).body));
     const consistent = await offline([pack, '--proof', join(root.path, 'proof.json')]);

@@ -1,24 +1,13 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/app-config.js';
+import { runCli } from '../support/cli.js';
 import { httpClient } from '../support/http-client.js';
 import { programmeHistory } from '../support/programme-history.js';
 import { tempDir } from '../support/temp-dir.js';
 
-const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-
-/** Runs `npm run cli -- …` as a child (through tsx here; `npm run cli` runs the compiled one). */
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-}
+const cli = runCli;
 
 describe('npm run cli -- rebuild <name>', () => {
   const data = tempDir('docket-cli-');

@@ -26,8 +26,17 @@ export interface LiveSubscriptionOptions {
   startedAt: () => number;
   /** After a batch committed or a projection halted: its state here follows what is on disk. */
   changed: (slot: LiveSlot) => void;
+  /** After each live batch's commit: when it began and ended (epoch ms), its events and the projections it fed. */
+  committed?: (batch: CommittedBatch) => void;
   log: (message: string) => void;
   error: (message: string) => void;
+}
+
+export interface CommittedBatch {
+  startedAt: number;
+  endedAt: number;
+  events: readonly RecordedEvent[];
+  projections: string[];
 }
 
 const BACKOFF_FIRST_MS = 100;
@@ -122,6 +131,7 @@ export class LiveSubscription {
       if (events.length > 0) work.push({ slot, events });
     }
     if (work.length === 0) return true;
+    const startedAt = Date.now();
     let outcomes: BatchOutcome[];
     try {
       // Nested in this transaction, each `applyBatch` transaction is a savepoint: a refusal rolls back its own part.
@@ -133,6 +143,7 @@ export class LiveSubscription {
     }
     const now = Date.now();
     work.forEach(({ slot, events }, i) => this.settle(slot, events, outcomes[i]!, now));
+    this.options.committed?.({ startedAt, endedAt: now, events: batch, projections: work.map(({ slot }) => slot.entry.name) });
     return this.live().length > 0;
   }
 

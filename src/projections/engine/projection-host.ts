@@ -1,6 +1,8 @@
 import type { Worker } from 'node:worker_threads';
 import type { AppConfig } from '../../config/app-config.js';
 import { CodedError } from '../../common/coded-error.js';
+import { recordBatchSpan } from './batch-span.js';
+import { tracingOn } from '../../common/tracing.js';
 import { startWorker } from '../../threads/start-worker.js';
 import { BuildWaiters, buildingDetail, notReady, PositionWaiters } from './position-waiters.js';
 import { ProjectionNotFoundError } from './read-model-errors.js';
@@ -202,7 +204,7 @@ export class ProjectionHost implements ProjectionControl {
 
   private spawn(): Promise<void> {
     const worker = startWorker(import.meta.url, 'projection.worker', {
-      workerData: { config: this.config, names: this.names, positions: this.positions.buffer },
+      workerData: { config: this.config, names: this.names, positions: this.positions.buffer, traceBatches: tracingOn() },
       // Its own name in a heap snapshot or a CPU profile.
       name: 'projections',
     });
@@ -262,6 +264,8 @@ export class ProjectionHost implements ProjectionControl {
         return this.send({ kind: 'released', name: message.name, generation: message.generation });
       case 'log':
         return message.level === 'error' ? this.logger.error(message.message) : this.logger.log(message.message);
+      case 'batch':
+        return recordBatchSpan(message);
       case 'reply': {
         const pending = this.pending.get(message.id);
         this.pending.delete(message.id);

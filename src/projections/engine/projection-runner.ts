@@ -1,3 +1,4 @@
+import type { CommittedBatch } from './live-subscription.js';
 import type { Database } from 'better-sqlite3';
 import type { EventStore } from '../../event-store/event-store.port.js';
 import { ApplyLatency } from './apply-latency.js';
@@ -37,6 +38,8 @@ export interface RunnerOptions {
    * at once; a host whose readers live in another thread drops them once those readers have moved on.
    */
   retire?: (name: string, generation: number, drop: () => void) => void;
+  /** Told of each live batch once committed (the projections' thread traces them). */
+  committed?: (batch: CommittedBatch) => void;
 }
 
 /** A projection as the runner drives it: the serving generation, what the live subscription keeps of it, and its rebuild. */
@@ -122,6 +125,7 @@ export class ProjectionRunner implements ProjectionControl {
         this.checkBuilt(slot as Slot);
         this.changed(slot.entry.name);
       },
+      ...(options.committed ? { committed: options.committed } : {}),
       log: (message) => this.logger.log(message),
       error: (message) => this.logger.error(message),
     });

@@ -16,6 +16,8 @@ export interface ProjectionThreadData {
   /** The projections' names, in the order of the shared memory's slots. */
   names: readonly string[];
   positions: SharedArrayBuffer;
+  /** Tracing is on in the HTTP thread: each live batch is reported (`batch`) for it to record as a span. */
+  traceBatches: boolean;
 }
 
 export interface ProjectionState {
@@ -33,6 +35,8 @@ export type ToHost =
   | { kind: 'retired'; name: string; generation: number }
   | { kind: 'advanced' }
   | { kind: 'log'; level: 'log' | 'error'; message: string }
+  /** A live batch committed (only with `traceBatches`): the span's times and the decisions' trace contexts it links to. */
+  | { kind: 'batch'; startedAt: number; endedAt: number; events: number; first: string; last: string; projections: string[]; traceparents: string[] }
   | { kind: 'reply'; id: number; value?: ProjectionStatus[]; refusal?: Refusal; error?: string };
 
 /** A coded error (see `CodedError`) as it crosses from the thread to the host, which throws it again. */

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createEventStore } from '../../event-store/event-store.module.js';
 import { CodedError } from '../../common/coded-error.js';
+import type { CommittedBatch } from './live-subscription.js';
 import { messageOf } from './projection-batch.js';
 import { ProjectionRunner } from './projection-runner.js';
 import { type ProjectionState, type ProjectionThreadData, SharedPositions, type ToHost, type ToThread } from './projection-thread.protocol.js';
@@ -13,7 +14,7 @@ import { openReadModelDb, readModelPath } from './read-model-db.js';
  * EventStoreDB). It writes the read models; the HTTP thread reads them.
  */
 const port = parentPort!;
-const { config, names, positions: buffer } = workerData as ProjectionThreadData;
+const { config, names, positions: buffer, traceBatches } = workerData as ProjectionThreadData;
 const registered = allProjections({ snapshotEvery: config.snapshotEvery });
 const projections = names.map((name) => {
   const projection = registered.find((candidate) => candidate.name === name);
@@ -40,6 +41,15 @@ const runner = new ProjectionRunner(db, store, projections, {
   batchIntervalMs: 20,
   logger: { log: (message) => post({ kind: 'log', level: 'log', message }), error: (message) => post({ kind: 'log', level: 'error', message }) },
   changed: (name) => changed(names.indexOf(name)),
+  ...(traceBatches
+    ? {
+        committed: ({ startedAt, endedAt, events, projections: fed }: CommittedBatch) => {
+          // The decisions' trace contexts (distinct, 32 at most): the batch's span links to each.
+          const traceparents = [...new Set(events.map((event) => event.metadata.traceparent).filter((value): value is string => typeof value === 'string'))].slice(0, 32);
+          post({ kind: 'batch', startedAt, endedAt, events: events.length, first: events[0]!.position.toString(), last: events.at(-1)!.position.toString(), projections: fed, traceparents });
+        },
+      }
+    : {}),
   retire: (name, generation, drop) => {
     retired.set(`${name}:${generation}`, drop);
     post({ kind: 'retired', name, generation });

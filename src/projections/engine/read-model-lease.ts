@@ -81,6 +81,7 @@ export class ReadModelLease {
   private readonly token = randomUUID();
   private timer: NodeJS.Timeout | null = null;
   private held = false;
+  private lost = false;
   private readonly lostListeners: Array<(holder: LeaseHolder | null) => void> = [];
 
   constructor(
@@ -119,6 +120,11 @@ export class ReadModelLease {
     }
   }
 
+  /** Whether this process holds the lease (false once it found it lost, or released it). */
+  get isHeld(): boolean {
+    return this.held && !this.lost;
+  }
+
   /** Also tells `listener` when the lease turns out lost (see `onLost`). */
   whenLost(listener: (holder: LeaseHolder | null) => void): void {
     this.lostListeners.push(listener);
@@ -144,6 +150,7 @@ export class ReadModelLease {
       this.db.pragma(`busy_timeout = ${wait}`);
     }
     if (renewed) return;
+    this.lost = true;
     const row = this.select.get();
     const holder = row ? { role: row.role, host: row.host, pid: row.pid } : null;
     for (const listener of this.lostListeners) listener(holder);
