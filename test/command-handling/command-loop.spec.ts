@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { v5 as uuidPackageV5 } from 'uuid';
-import { CommandLoop, uuidv5 } from '../../src/command-handling/command-loop.js';
+import { type CommandLoopObserver, CommandLoop, uuidv5 } from '../../src/command-handling/command-loop.js';
 import type { DecisionContext } from '../../src/command-handling/decision.js';
 import { EventStoreUnavailableError } from '../../src/event-store/event-store.errors.js';
 import type { EventStore, RecordedEvent } from '../../src/event-store/event-store.port.js';
@@ -200,6 +200,49 @@ describe('the command loop', () => {
     const outcome = await newLoop(flaky).handle(STREAM, apply('upstage'), context());
     expect(outcome).toMatchObject({ revision: 1, replayed: false });
     expect(await collect(store.readStream(STREAM))).toHaveLength(2);
+  });
+
+  it('tells its observer of every append, every conflict and every retry, as the metrics count them', async () => {
+    await loop.handle(STREAM, launch, context());
+    const seen: string[] = [];
+    const observer: CommandLoopObserver = {
+      appended: (seconds, outcome) => {
+        expect(seconds).toBeGreaterThanOrEqual(0);
+        seen.push(`append:${outcome}`);
+      },
+      retried: (cause) => seen.push(`retry:${cause}`),
+    };
+    const observed = new CommandLoop<ProgramCommand, ProgramEvent, ProgramState>(
+      store,
+      { initialState, evolve, precheck: checkProgramAcceptsCommands, decide, upcast, schemaVersion: currentSchemaVersion },
+      clock,
+      { observer },
+    );
+    await observed.handle(STREAM, apply('team-a'), context());
+    expect(seen).toEqual(['append:ok']);
+    // Another process appends: the observed loop's cached state is stale, its append refused, its decision retaken.
+    await newLoop(store).handle(STREAM, apply('team-b'), context());
+    seen.length = 0;
+    await observed.handle(STREAM, apply('team-c'), context());
+    expect(seen).toEqual(['append:conflict', 'retry:conflict', 'append:ok']);
+    // A store that could not confirm an append: the same events again.
+    let failures = 1;
+    const flaky: EventStore = Object.create(store, {
+      append: {
+        value: async (...args: Parameters<EventStore['append']>) => {
+          const result = await store.append(...args);
+          if (failures-- > 0) throw new EventStoreUnavailableError('the answer was lost');
+          return result;
+        },
+      },
+    });
+    seen.length = 0;
+    await new CommandLoop<ProgramCommand, ProgramEvent, ProgramState>(flaky, { initialState, evolve, precheck: checkProgramAcceptsCommands, decide, upcast, schemaVersion: currentSchemaVersion }, clock, { observer }).handle(
+      STREAM,
+      apply('team-d'),
+      context(),
+    );
+    expect(seen).toEqual(['append:unavailable', 'retry:unavailable', 'append:ok']);
   });
 
   it('decides on the state it folded last without reading the stream, as long as no other process moved it', async () => {
