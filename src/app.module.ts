@@ -4,6 +4,7 @@ import { AuthModule } from './auth/auth.module.js';
 import type { Authenticator } from './auth/authenticator.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
+import { ConsoleModule } from './console/console.module.js';
 import type { DocketMetrics } from './observability/metrics.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
@@ -46,6 +47,7 @@ export class AppModule {
         ReadModelsModule,
         EvidenceModule,
         FeedModule,
+        ConsoleModule,
       ],
     };
   }

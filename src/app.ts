@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { RequestMethod } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -112,7 +113,14 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   }
   app.useLogger(app.get(Logger));
   app.flushLogs();
-  app.setGlobalPrefix('api');
+  // The API under /api; the web console at / (its page and its modules).
+  app.setGlobalPrefix('api', {
+    exclude: [
+      { path: '/', method: RequestMethod.GET },
+      { path: 'console/:file', method: RequestMethod.GET },
+      { path: 'console/vendor/:file', method: RequestMethod.GET },
+    ],
+  });
   // No shutdown hooks on signals here: main.ts stops on SIGTERM and SIGINT (app.close() runs the same hooks).
   closeWhenStopping(app);
   observeRequests(app, metrics, pinoLogger);

@@ -13,7 +13,7 @@ import { describe, expect, it } from '@jest/globals';
  */
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../src');
 const CORE = ['common', 'config', 'event-store', 'command-handling', 'integrity', 'program', 'http', 'auth', 'observability', 'threads'];
-const FEATURES = ['decisions', 'projections', 'feed'];
+const FEATURES = ['decisions', 'projections', 'feed', 'console'];
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

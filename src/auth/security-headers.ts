@@ -33,6 +33,27 @@ const docsHelmet = helmet({
   },
 });
 
+// The web console (everything outside /api): its own scripts and styles only, none inline, no other host; it talks
+// to the API of the same origin.
+const consoleHelmet = helmet({
+  frameguard: { action: 'deny' },
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: NONE,
+      scriptSrc: SELF,
+      styleSrc: SELF,
+      imgSrc: ["'self'", 'data:'],
+      connectSrc: SELF,
+      manifestSrc: SELF,
+      objectSrc: NONE,
+      frameAncestors: NONE,
+      baseUri: NONE,
+      formAction: NONE,
+    },
+  },
+});
+
 /** What a helmet middleware does to a response: the headers it sets and those it removes. */
 interface HeaderChanges {
   set: Array<[name: string, value: string]>;
@@ -61,6 +82,7 @@ function recordHeaderChanges(middleware: ReturnType<typeof helmet>): HeaderChang
 
 const apiHeaders = recordHeaderChanges(apiHelmet);
 const docsHeaders = recordHeaderChanges(docsHelmet);
+const consoleHeaders = recordHeaderChanges(consoleHelmet);
 
 function applyHeaderChanges(response: ServerResponse, changes: HeaderChanges): void {
   for (const name of changes.remove) response.removeHeader(name);
@@ -70,8 +92,8 @@ function applyHeaderChanges(response: ServerResponse, changes: HeaderChanges): v
 const DOCS_PATH = '/api/docs';
 
 /**
- * The headers of a response to `url`: the docs' own policy for the Swagger UI, and for everything else the API's,
- * with `Cache-Control: no-store` (API answers carry data a token was needed to see). Set on the Node response, so
+ * The headers of a response to `url`: the docs' own policy for the Swagger UI, the console's for what is outside
+ * `/api`, and for the API its own, with `Cache-Control: no-store` (API answers carry data a token was needed to see). Set on the Node response, so
  * they are there whichever way it is written: by Fastify, or streamed by a route that took it over (the feed, the
  * audit export).
  */
@@ -80,6 +102,8 @@ export function setSecurityHeaders(url: string, response: ServerResponse): void 
   const start = url.slice(0, DOCS_PATH.length + 1).toLowerCase();
   if (start === DOCS_PATH || start === `${DOCS_PATH}/` || start === `${DOCS_PATH}?`) {
     applyHeaderChanges(response, docsHeaders);
+  } else if (!start.startsWith('/api/') && start !== '/api' && !start.startsWith('/api?')) {
+    applyHeaderChanges(response, consoleHeaders);
   } else {
     response.setHeader('Cache-Control', 'no-store');
     applyHeaderChanges(response, apiHeaders);

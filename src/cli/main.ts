@@ -8,6 +8,7 @@ import { rebuildCommand } from './rebuild.command.js';
 import { exportEvidenceCommand } from './export-evidence.command.js';
 import { verifyCommand } from './verify.command.js';
 import { backupCommand, restoreCommand } from './backup.command.js';
+import { demoCommand } from './demo.command.js';
 
 /**
  * `npm run cli -- <command>`: operations on a Docket. Exit codes: 0 done, 1 failed, 2 usage (an unknown command,
@@ -80,6 +81,17 @@ program
   .option('--json', 'print what was restored as JSON')
   .action((file: string, options: { json?: boolean }) => {
     process.exitCode = restoreCommand(file, options);
+  });
+
+program
+  .command('demo')
+  .description("record the programme's real 2025-26 history through a running Docket's API (idempotent: run it again, nothing changes)")
+  .addOption(new Option('--url <url>', 'the running Docket (default http://127.0.0.1:$PORT, PORT defaulting to 3000)'))
+  .addOption(new Option('--token <token>', 'an official API token (default $DOCKET_TOKEN, or the development official token)'))
+  .option('--program-id <id>', 'the programme to record it as', 'sovereign-ai-2025')
+  .option('--no-progress', 'no progress bar')
+  .action(async (options: { url?: string; token?: string; programId: string; progress: boolean }) => {
+    process.exitCode = await demoCommand(options);
   });
 
 try {
