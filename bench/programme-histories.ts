@@ -12,15 +12,9 @@ import type { ProgramCommand } from '../src/program/program.commands.js';
 import { decide } from '../src/program/program.decide.js';
 import { evolve, initialState, type ProgramState } from '../src/program/program.state.js';
 import { currentSchemaVersion } from '../src/program/program.upcasters.js';
+import { SCORECARD } from '../src/cli/demo/programme-history.js';
 
 export const TEAMS = Array.from({ length: 15 }, (_, i) => `team-${String.fromCharCode(97 + i)}`);
-export const SCORECARD = [
-  { criterion: 'national-benchmark', maxPoints: 10 },
-  { criterion: 'global-common-benchmark', maxPoints: 20 },
-  { criterion: 'global-individual-benchmark', maxPoints: 10 },
-  { criterion: 'expert-evaluation', maxPoints: 35 },
-  { criterion: 'user-evaluation', maxPoints: 25 },
-];
 const RULE = 'independent-development';
 
 /** A programme's decisions, from launch to its winners, with `corrections` score corrections in its open round. */
