@@ -9,7 +9,8 @@ import { tempDir } from '../test/support/temp-dir.js';
 import { formatRate, printTable } from './measure.js';
 import { projectionsCaughtUp } from './decision-load.js';
 import { HttpPool } from './http-pool.js';
-import { decisions, SCORECARD, seedHistories, TEAMS } from './programme-histories.js';
+import { SCORECARD } from '../src/cli/demo/programme-history.js';
+import { decisions, seedHistories, TEAMS } from './programme-histories.js';
 import { scriptFlags, startServer } from './server-process.js';
 
 /** `DOCKET_BENCH_CLI` runs another build of the CLI, as `DOCKET_BENCH_MAIN` does for the server. */
