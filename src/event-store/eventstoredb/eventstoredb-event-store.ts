@@ -68,7 +68,11 @@ export class EventStoreDbEventStore implements EventStore {
       throw toPortError(error, streamId, options.expectedRevision);
     }
     const recorded = await this.readBack(streamId, nextExpectedRevision, serialised);
-    return { nextExpectedRevision: Number(nextExpectedRevision), position: recorded[recorded.length - 1]!.position, events: recorded };
+    // EventStoreDB answers an append of event ids it holds already as a success, without saying it wrote nothing.
+    // Events another writer recorded under the same ids (another instance taking the same keyed request) differ from
+    // ours in their content (the time of the decision, the correlation id, their hash): then they were not written now.
+    const ours = recorded.every((event, i) => JSON.stringify(event.metadata) === serialised[i]!.metadata && JSON.stringify(event.data) === serialised[i]!.data);
+    return { nextExpectedRevision: Number(nextExpectedRevision), position: recorded[recorded.length - 1]!.position, events: recorded, ...(ours ? {} : { alreadyRecorded: true }) };
   }
 
   /** The appended events as the server recorded them: they end at `lastRevision` and carry the ids we sent. */
