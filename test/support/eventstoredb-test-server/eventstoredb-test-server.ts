@@ -75,6 +75,11 @@ export interface AppendFailure {
   afterWrite?: boolean;
   /** Default UNAVAILABLE. */
   code?: status;
+  /**
+   * Answer as a cluster node that is not the leader (during an election): the `not-leader` exception with this
+   * server as the leader's endpoint, which the client raises as `NotLeaderError` and reconnects to.
+   */
+  notLeader?: boolean;
 }
 
 export interface DirectEvent {
@@ -151,7 +156,7 @@ export class EventStoreDbTestServer {
   /** The next `count` Append calls fail with `code` (UNAVAILABLE by default), before or after writing. */
   failNextAppends(count: number, failure: AppendFailure = {}): void {
     for (let i = 0; i < count; i++) {
-      this.appendFailures.push({ afterWrite: failure.afterWrite ?? false, code: failure.code ?? status.UNAVAILABLE });
+      this.appendFailures.push({ afterWrite: failure.afterWrite ?? false, code: failure.code ?? status.UNAVAILABLE, notLeader: failure.notLeader ?? false });
     }
   }
 
@@ -281,7 +286,10 @@ export class EventStoreDbTestServer {
     const request = parseAppend(messages, this.options.maxAppendSize);
     if (request instanceof Error) return [request, undefined];
     const failure = this.appendFailures.shift();
-    const failed = () => grpcError(failure!.code, 'Append failed by the test server (failNextAppends)');
+    const failed = () =>
+      failure!.notLeader
+        ? grpcError(status.NOT_FOUND, 'Leader info available', { exception: 'not-leader', 'leader-endpoint-host': '127.0.0.1', 'leader-endpoint-port': String(this.port) })
+        : grpcError(failure!.code, 'Append failed by the test server (failNextAppends)');
     if (failure && !failure.afterWrite) return [failed(), undefined];
     const outcome = this.log.append(request.stream, request.expected, request.events);
     if (failure) return [failed(), undefined];
