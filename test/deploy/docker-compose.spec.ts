@@ -19,4 +19,14 @@ const config = (profiles: string[], ...flags: string[]) =>
     expect(services).toEqual(expect.arrayContaining(['docket-cluster', 'esdb-node1', 'esdb-node2', 'esdb-node3']));
     expect(config(['cluster'])).toMatch(/esdb:\/\/172\.30\.240\.11:2113,172\.30\.240\.12:2113,172\.30\.240\.13:2113/);
   });
+
+  it('scales out: two Docket instances on the cluster, each with its own data volume, behind one proxy', () => {
+    const text = config(['cluster', 'scale-out']);
+    const services = config(['cluster', 'scale-out'], '--services').trim().split('\n');
+    expect(services).toEqual(expect.arrayContaining(['docket-a', 'docket-b', 'docket-proxy']));
+    expect(text).toMatch(/docket-a-data:\/data/);
+    expect(text).toMatch(/docket-b-data:\/data/);
+    expect(text).toContain('server docket-a:3000; server docket-b:3000;');
+  });
 });
+

@@ -20,7 +20,7 @@ export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
 }
 
 /** Reads `count` events from a subscription, then closes it. Fails if they do not arrive within `ms`. */
-export async function take(subscription: Subscription, count: number, ms = 20_000): Promise<RecordedEvent[]> {
+export async function take(subscription: Subscription, count: number, ms = 20_000, received: (count: number) => void = () => undefined): Promise<RecordedEvent[]> {
   const events: RecordedEvent[] = [];
   if (count === 0) {
     await subscription.close();
@@ -30,6 +30,7 @@ export async function take(subscription: Subscription, count: number, ms = 20_00
   try {
     for await (const recorded of subscription) {
       events.push(recorded);
+      received(events.length);
       if (events.length === count) break;
     }
   } finally {
@@ -298,8 +299,11 @@ export function describeEventStoreContract(adapterName: string, open: () => Prom
       it('deliver history, then live events, in order, and end on close', async () => {
         const history = (await store.append('s-1', [event('H1'), event('H2')], { expectedRevision: 'no-stream' })).events;
         const subscription = store.subscribe({ fromPosition: 'start' });
-        const received = take(subscription, 4);
-        await sleep(50);
+        // The live events are appended once the history has been delivered: not after a sleep that may be too short.
+        let historyDelivered!: () => void;
+        const delivered = new Promise<void>((resolve) => (historyDelivered = resolve));
+        const received = take(subscription, 4, 20_000, (count) => count === 2 && historyDelivered());
+        await delivered;
         const live = [
           ...(await store.append('s-2', [event('L1')], { expectedRevision: 'no-stream' })).events,
           ...(await store.append('s-1', [event('L2')], { expectedRevision: 1 })).events,
@@ -322,8 +326,10 @@ export function describeEventStoreContract(adapterName: string, open: () => Prom
         await store.append('program-a', [event('Wanted'), event('Unwanted')], { expectedRevision: 'no-stream' });
         await store.append('elsewhere', [event('Wanted')], { expectedRevision: 'no-stream' });
         const subscription = store.subscribe({ filter: { eventTypes: ['Wanted'], streamPrefixes: ['program-'] } });
-        const received = take(subscription, 3);
-        await sleep(50);
+        let historyDelivered!: () => void;
+        const delivered = new Promise<void>((resolve) => (historyDelivered = resolve));
+        const received = take(subscription, 3, 20_000, (count) => count === 1 && historyDelivered());
+        await delivered;
         await store.append('elsewhere', [event('Wanted')], { expectedRevision: 0 });
         await store.append('program-b', [event('Unwanted'), event('Wanted')], { expectedRevision: 'no-stream' });
         await store.append('program-a', [event('Wanted')], { expectedRevision: 1 });

@@ -23,7 +23,8 @@ describe('a projection that refuses an event', () => {
     ws = workspace();
     const refusing = new Set(['counter-bad']);
     const { poison, before } = await poisonedLog();
-    const { runner, db } = ws.open([counterProjection('counter', { refusing })], { batchSize: 1000 });
+    // A tolerant projection on the same subscription: once it has applied an event, the halted one was offered it too.
+    const { runner, db } = ws.open([counterProjection('counter', { refusing }), counterProjection('witness', { refusing: new Set() })], { batchSize: 1000 });
     runner.start();
     await eventually(async () => (await runner.status('counter')).status === 'failed');
 
@@ -47,8 +48,8 @@ describe('a projection that refuses an event', () => {
     expect(health.projections['counter']).toMatchObject({ status: 'failed', position: before.at(-1)!.position.toString(), error: { position: poison.position.toString() } });
 
     // Later events do not move it: it stays at the refused event.
-    await ws.store.append('counter-late', events(2), { expectedRevision: 'no-stream' });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const late = await ws.store.append('counter-late', events(2), { expectedRevision: 'no-stream' });
+    await runner.waitForPosition('witness', late.position, 10_000);
     expect(runner.position('counter')).toBe(before.at(-1)!.position);
   });
 
