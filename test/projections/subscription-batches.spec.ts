@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import type { RecordedEvent, Subscription } from '../../src/event-store/event-store.port.js';
 import { consumeInBatches } from '../../src/projections/engine/subscription-batches.js';
 
@@ -37,18 +37,31 @@ function manualSubscription() {
   };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Lets the consumer run what is due now: its microtasks and the turns of the event loop it waits for. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+}
 
 describe('consumeInBatches', () => {
+  // The clock is jest's: time passes only when the test says so, so the intervals are exact and no test waits.
+  beforeEach(() => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
   it('hands over what is ready at once as one batch, and a full batch without waiting', async () => {
     const feed = manualSubscription();
     const batches: number[] = [];
     feed.push(5);
     const done = consumeInBatches(feed.subscription, 2, (events) => (batches.push(events.length), true), 1000);
-    await sleep(20);
+    await settle();
+    // Full batches of 2 went without waiting for the interval; the last, short one waits for it...
+    expect(batches).toEqual([2, 2]);
     feed.end();
     await done;
-    // Full batches of 2 never wait for the interval; the last, short one would, but the end hands it over.
+    // ...unless the subscription ends, which hands it over.
     expect(batches).toEqual([2, 2, 1]);
   });
 
@@ -58,23 +71,26 @@ describe('consumeInBatches', () => {
     const started = performance.now();
     const done = consumeInBatches(feed.subscription, 1000, (events) => (batches.push({ size: events.length, at: performance.now() - started }), true), 100);
     feed.push();
-    await sleep(20);
-    expect(batches.map((b) => b.size)).toEqual([1]);
+    await settle();
+    expect(batches).toEqual([{ size: 1, at: 0 }]);
     // Within the interval after that batch: three events one by one, handed over together once it has passed.
     for (let i = 0; i < 3; i++) {
       feed.push();
-      await sleep(5);
+      await jest.advanceTimersByTimeAsync(5);
     }
     expect(batches.map((b) => b.size)).toEqual([1]);
-    await sleep(150);
-    expect(batches.map((b) => b.size)).toEqual([1, 3]);
-    expect(batches[1]!.at - batches[0]!.at).toBeGreaterThanOrEqual(95);
+    await jest.advanceTimersByTimeAsync(84);
+    expect(batches.map((b) => b.size)).toEqual([1]);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(batches).toEqual([
+      { size: 1, at: 0 },
+      { size: 3, at: 100 },
+    ]);
     // Quiet for longer than the interval: the next event goes at once.
-    const quietFrom = performance.now() - started;
+    await jest.advanceTimersByTimeAsync(500);
     feed.push();
-    await sleep(20);
-    expect(batches.map((b) => b.size)).toEqual([1, 3, 1]);
-    expect(batches[2]!.at - quietFrom).toBeLessThan(20);
+    await settle();
+    expect(batches.at(-1)).toEqual({ size: 1, at: 600 });
     feed.end();
     await done;
   });
