@@ -66,7 +66,11 @@ describeOnEachStore('the event feed with the eventsource client', (app) => {
       released = true;
       releaseReconnect();
       await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error(`only ${received.length} of ${recorded.length} events arrived`)), 15_000))]);
-      await new Promise((resolve) => setTimeout(resolve, 200)); // nothing extra arrives late
+      // A last decision as a marker: once it has arrived, anything extra (a repeat) would have arrived before it.
+      const marker = await http.post(`/api/programs/${PROGRAM}/rules`, { ruleId: 'independent-development', text: 'A marker clarification.', reason: 'Marker' });
+      expect(marker.status).toBe(201);
+      recorded.push(marker.body.position);
+      await until(() => received.some((event) => event.id === marker.body.position), 15_000);
       expect(beforeReconnect).toBeGreaterThanOrEqual(25);
       expect(beforeReconnect).toBeLessThan(recorded.length);
       // The cut came after the 25th event; what was already in the client's hands was still dispatched.

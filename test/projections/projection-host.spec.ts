@@ -169,8 +169,8 @@ describe('ProjectionHost', () => {
         await until(async () => logs.some((line) => line.includes('running again')), (running) => running);
         await Promise.all(NAMES.map((name) => host.waitForPosition(name, decided, 5000)));
 
-        // Once it has kept running for `stableAfterMs`, a death is followed by the first delay again.
-        await new Promise((resolve) => setTimeout(resolve, 700));
+        // Once it has kept running for `stableAfterMs` (the host says so), a death is followed by the first delay again.
+        await until(async () => logs.some((line) => line.includes('has kept running for 500 ms')), (stable) => stable);
         const before = delays().length;
         await (host as unknown as { worker: Worker }).worker.terminate();
         await until(async () => delays(), (seen) => seen.length > before);

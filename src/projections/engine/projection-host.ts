@@ -295,7 +295,10 @@ export class ProjectionHost implements ProjectionControl {
       // value only once the thread has kept running: one that dies soon after each start waits longer each time.
       this.spawn().then(
         () => {
-          this.stableTimer = setTimeout(() => (this.restartDelay = this.restart.firstMs), this.restart.stableAfterMs);
+          this.stableTimer = setTimeout(() => {
+            this.restartDelay = this.restart.firstMs;
+            this.logger.log(`the projections' thread has kept running for ${this.restart.stableAfterMs} ms: a next restart waits ${this.restart.firstMs} ms again`);
+          }, this.restart.stableAfterMs);
           this.stableTimer.unref();
         },
         (error: Error) => this.logger.error(`the projections' thread could not start: ${error.message}`),
