@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { LiveTail, type TailEntry } from '../../src/feed/live-tail.js';
 import { tempDir } from '../support/temp-dir.js';
+import { until } from '../support/until.js';
 
 let counter = 0;
 const event = (teamId: string) => ({
@@ -30,7 +31,6 @@ describe('the live tail', () => {
     for (let next = tail!.next(cursor); next !== null && next !== 'behind'; next = tail!.next(next.position)) seen.push(next);
     return seen;
   };
-  const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 
   beforeEach(() => {
     dir = tempDir();
@@ -50,8 +50,7 @@ describe('the live tail', () => {
     tail = await LiveTail.start(store, limits, () => undefined);
     expect(tail.coveredFrom).toBe(head);
     const positions = [await append('program-alpha', 'a1'), await append('other-stream', 'x'), await append('program-beta', 'b1')];
-    await settle();
-    const seen = walk(head!);
+    const seen = await until(async () => walk(head!), (entries) => entries.at(-1)?.position === positions[2]);
     expect(seen.map((e) => e.position)).toEqual([positions[0], positions[2]]);
     expect(seen[1]!.message).toMatch(/^id: \d+\nevent: FinalistSelected\ndata: \{.*"subject":"beta".*\}\n\n$/);
   });
@@ -61,7 +60,7 @@ describe('the live tail', () => {
     limits.tailEntries = 2;
     const positions: bigint[] = [];
     for (let i = 0; i < 6; i++) positions.push(await append('program-alpha', `t${i}`));
-    await settle();
+    await until(async () => walk(tail!.coveredFrom).at(-1)?.position, (last) => last === positions[5]);
     expect(tail.coveredFrom).toBeGreaterThan(positions[0]!);
     expect(tail.next(positions[0]!)).toBe('behind');
     expect(walk(tail.coveredFrom).map((e) => e.position)).toEqual(positions.filter((p) => p > tail!.coveredFrom));
@@ -75,12 +74,12 @@ describe('the live tail', () => {
     const waiting = tail.waitFor(cursor, (entry) => entry.streamId === 'program-beta');
     void waiting.promise.then(() => (woken = true));
     const skipped = await append('program-alpha', 'a1');
-    await settle();
+    // The signal that the tail has seen the event: the waiting connection's cursor moved past it. Only then does
+    // "not woken" mean something.
+    await until(async () => cursor.position, (position) => position === skipped);
     expect(woken).toBe(false);
-    expect(cursor.position).toBe(skipped);
     const wanted = await append('program-beta', 'b1');
-    await settle();
-    expect(woken).toBe(true);
+    await until(async () => woken, (done) => done);
     expect(tail.next(cursor.position)).toMatchObject({ position: wanted, streamId: 'program-beta' });
     expect(tail.waiting).toBe(0);
   });
