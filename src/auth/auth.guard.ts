@@ -26,12 +26,11 @@ export class AuthGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const access = this.reflector.getAllAndOverride<RouteAccess | undefined>(ROUTE_ACCESS, [context.getHandler(), context.getClass()]);
     if (access?.kind === 'public') return true;
-    const roles = access as Extract<RouteAccess, { kind: 'roles' }> | undefined;
 
     const request = context.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined>; raw?: IncomingMessage }>();
     const match = this.authenticator.authenticate(request);
-    if (match instanceof Promise) return match.then((found) => this.authorise(context, request, roles, found), unavailable);
-    return this.authorise(context, request, roles, match);
+    if (match instanceof Promise) return match.then((found) => this.authorise(context, request, access, found), unavailable);
+    return this.authorise(context, request, access, match);
   }
 
   private authorise(

@@ -1,4 +1,4 @@
-import { context, propagation, trace, type Span, type SpanOptions } from '@opentelemetry/api';
+import { context, propagation, SpanStatusCode, trace, type Span, type SpanOptions } from '@opentelemetry/api';
 
 /**
  * Whether spans are recorded: set once at start-up when an exporter is configured (see `observability/tracing.ts`).
@@ -31,7 +31,7 @@ export async function inSpan<T>(name: string, options: SpanOptions, work: (span:
       return await work(span);
     } catch (error) {
       span.recordException(error as Error);
-      span.setStatus({ code: 2, message: (error as Error)?.message });
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
       throw error;
     } finally {
       span.end();

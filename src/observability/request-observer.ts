@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { context, propagation, SpanKind, trace, type Span } from '@opentelemetry/api';
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { tracer, tracingOn } from '../common/tracing.js';
 import type { Logger as PinoLogger } from 'pino';
 import { logRequest } from './logging.js';
@@ -50,7 +50,7 @@ export function observeRequests(app: NestFastifyApplication, metrics: DocketMetr
     if (span) {
       span.setAttribute('http.response.status_code', status);
       if (notes.actor) span.setAttribute('enduser.id', notes.actor.id);
-      if (status >= 500) span.setStatus({ code: 2 });
+      if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
     }
     done();

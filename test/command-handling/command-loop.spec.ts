@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { v5 as uuidPackageV5 } from 'uuid';
-import { type CommandLoopObserver, CommandLoop, uuidv5 } from '../../src/command-handling/command-loop.js';
+import { type CommandLoopObserver, type CommandLoopOptions, CommandLoop, uuidv5 } from '../../src/command-handling/command-loop.js';
 import type { DecisionContext } from '../../src/command-handling/decision.js';
 import { EventStoreUnavailableError } from '../../src/event-store/event-store.errors.js';
 import type { EventStore, RecordedEvent } from '../../src/event-store/event-store.port.js';
@@ -22,8 +22,21 @@ const PROGRAM = 'sovereign-ai-2025';
 const STREAM = `program-${PROGRAM}`;
 const command = commandsOf(PROGRAM);
 const clock = { now: () => new Date('2026-01-15T01:00:00.000Z') };
-const newLoop = (store: EventStore) =>
-  new CommandLoop<ProgramCommand, ProgramEvent, ProgramState>(store, { initialState, evolve, precheck: checkProgramAcceptsCommands, decide, upcast, schemaVersion: currentSchemaVersion }, clock);
+const newLoop = (store: EventStore, options: CommandLoopOptions = {}) =>
+  new CommandLoop<ProgramCommand, ProgramEvent, ProgramState>(store, { initialState, evolve, precheck: checkProgramAcceptsCommands, decide, upcast, schemaVersion: currentSchemaVersion }, clock, options);
+/** The store, but the answer to its next append is lost once (the append itself is made). */
+const losingOneAnswer = (store: EventStore): EventStore => {
+  let failures = 1;
+  return Object.create(store, {
+    append: {
+      value: async (...args: Parameters<EventStore['append']>) => {
+        const result = await store.append(...args);
+        if (failures-- > 0) throw new EventStoreUnavailableError('the answer was lost');
+        return result;
+      },
+    },
+  }) as EventStore;
+};
 const context = (extra: Partial<DecisionContext> = {}): DecisionContext => ({
   actor: { id: 'kim.official', role: 'official' },
   reason: 'as announced',
@@ -187,16 +200,7 @@ describe('the command loop', () => {
 
   it('retries an append the store could not confirm, with the same events, so the decision is taken once', async () => {
     await loop.handle(STREAM, launch, context());
-    let failures = 1;
-    const flaky: EventStore = Object.create(store, {
-      append: {
-        value: async (...args: Parameters<EventStore['append']>) => {
-          const result = await store.append(...args);
-          if (failures-- > 0) throw new EventStoreUnavailableError('the answer was lost');
-          return result;
-        },
-      },
-    });
+    const flaky = losingOneAnswer(store);
     const outcome = await newLoop(flaky).handle(STREAM, apply('upstage'), context());
     expect(outcome).toMatchObject({ revision: 1, replayed: false });
     expect(await collect(store.readStream(STREAM))).toHaveLength(2);
@@ -212,12 +216,7 @@ describe('the command loop', () => {
       },
       retried: (cause) => seen.push(`retry:${cause}`),
     };
-    const observed = new CommandLoop<ProgramCommand, ProgramEvent, ProgramState>(
-      store,
-      { initialState, evolve, precheck: checkProgramAcceptsCommands, decide, upcast, schemaVersion: currentSchemaVersion },
-      clock,
-      { observer },
-    );
+    const observed = newLoop(store, { observer });
     await observed.handle(STREAM, apply('team-a'), context());
     expect(seen).toEqual(['append:ok']);
     // Another process appends: the observed loop's cached state is stale, its append refused, its decision retaken.
@@ -226,22 +225,9 @@ describe('the command loop', () => {
     await observed.handle(STREAM, apply('team-c'), context());
     expect(seen).toEqual(['append:conflict', 'retry:conflict', 'append:ok']);
     // A store that could not confirm an append: the same events again.
-    let failures = 1;
-    const flaky: EventStore = Object.create(store, {
-      append: {
-        value: async (...args: Parameters<EventStore['append']>) => {
-          const result = await store.append(...args);
-          if (failures-- > 0) throw new EventStoreUnavailableError('the answer was lost');
-          return result;
-        },
-      },
-    });
+    const flaky = losingOneAnswer(store);
     seen.length = 0;
-    await new CommandLoop<ProgramCommand, ProgramEvent, ProgramState>(flaky, { initialState, evolve, precheck: checkProgramAcceptsCommands, decide, upcast, schemaVersion: currentSchemaVersion }, clock, { observer }).handle(
-      STREAM,
-      apply('team-d'),
-      context(),
-    );
+    await newLoop(flaky, { observer }).handle(STREAM, apply('team-d'), context());
     expect(seen).toEqual(['append:unavailable', 'retry:unavailable', 'append:ok']);
   });
 

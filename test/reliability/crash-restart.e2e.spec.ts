@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TOKENS } from '../support/http-client.js';
 import { tempDir } from '../support/temp-dir.js';
-import { FeedFollower, keyedLoad } from './fault-load.js';
+import { expectHistoryIntact, FeedFollower, keyedLoad } from './fault-load.js';
 import { recordSoak } from './soak-report.js';
 
 /**
@@ -74,16 +74,7 @@ describe('SIGKILL and restart under load (embedded store)', () => {
     expect(result.gaveUp).toEqual([]);
     expect(kills).toBeGreaterThan(0);
 
-    const verdict = await load.verify(TOKENS.auditor, TOKENS.admin);
-    expect(verdict.missing).toEqual([]);
-    expect(verdict.duplicates).toEqual([]);
-    expect(verdict.unacknowledged).toEqual([]);
-    expect(verdict.standingsAgree).toBe(true);
-    expect(verdict.rebuildAgrees).toBe(true);
-    await feed.until(verdict.positions.at(-1)!);
-    feed.stop();
-    expect(feed.duplicates()).toEqual([]);
-    expect(feed.positions()).toEqual(verdict.positions);
+    const verdict = await expectHistoryIntact(load, feed);
     recordSoak('SIGKILL and restart (embedded store)', { operations: result.requests, faults: { 'process killed': kills }, acknowledged: result.acknowledged, lost: verdict.missing.length, duplicates: verdict.duplicates.length });
   }, 600_000);
 });

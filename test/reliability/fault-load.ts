@@ -1,3 +1,5 @@
+import { expect } from '@jest/globals';
+
 /**
  * The decision load the fault tests share: clients that apply teams with an Idempotency-Key each and, like a careful
  * client, send the very same request again when it got no answer or a 5xx, until it is acknowledged (201, or 200 for
@@ -206,4 +208,23 @@ export class FeedFollower {
   duplicates(): string[] {
     return this.seen.filter((id, i) => this.seen.indexOf(id) !== i);
   }
+}
+
+/**
+ * What every fault test holds the service to once its load has finished: every acknowledged decision in the history
+ * exactly once and nothing else, the standings and a fresh rebuild agreeing with the log, and the feed consumer
+ * holding every event once, in order.
+ */
+export async function expectHistoryIntact(load: Load, feed: FeedFollower): Promise<Verdict> {
+  const verdict = await load.verify('dev-auditor-token', 'dev-admin-token');
+  expect(verdict.missing).toEqual([]);
+  expect(verdict.duplicates).toEqual([]);
+  expect(verdict.unacknowledged).toEqual([]);
+  expect(verdict.standingsAgree).toBe(true);
+  expect(verdict.rebuildAgrees).toBe(true);
+  await feed.until(verdict.positions.at(-1)!);
+  feed.stop();
+  expect(feed.duplicates()).toEqual([]);
+  expect(feed.positions()).toEqual(verdict.positions);
+  return verdict;
 }

@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config/app-config.js';
 import { EventStoreDbTestServer } from '../support/eventstoredb-test-server/eventstoredb-test-server.js';
 import { TOKENS } from '../support/http-client.js';
 import { tempDir } from '../support/temp-dir.js';
-import { FeedFollower, keyedLoad, type Load } from './fault-load.js';
+import { expectHistoryIntact, FeedFollower, keyedLoad, type Load } from './fault-load.js';
 import { recordSoak } from './soak-report.js';
 
 /**
@@ -64,17 +64,7 @@ describe('faults on EventStoreDB under load', () => {
     const result = await load.finished;
     expect(result.gaveUp).toEqual([]);
 
-    const verdict = await load.verify(TOKENS.auditor, TOKENS.admin);
-    expect(verdict.missing).toEqual([]);
-    expect(verdict.duplicates).toEqual([]);
-    expect(verdict.unacknowledged).toEqual([]);
-    expect(verdict.standingsAgree).toBe(true);
-    expect(verdict.rebuildAgrees).toBe(true);
-
-    await feed.until(verdict.positions.at(-1)!);
-    feed.stop();
-    expect(feed.duplicates()).toEqual([]);
-    expect(feed.positions()).toEqual(verdict.positions);
+    const verdict = await expectHistoryIntact(load, feed);
     expect(Object.values(faults).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(6);
     recordSoak('faults on EventStoreDB', { operations: result.requests, faults, acknowledged: result.acknowledged, lost: verdict.missing.length, duplicates: verdict.duplicates.length });
   }, 300_000);

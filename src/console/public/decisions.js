@@ -51,7 +51,6 @@ export function refusalText(error) {
 export function teamActions(standings, team, scorecard, rules) {
   const { phase } = standings;
   const actions = [];
-  const openRound = phase === 'round-open' ? Math.max(...team.rounds.map((r) => r.round), standings.openRound ?? 0) : null;
   if (phase === 'screening' && team.status === 'applicant') {
     actions.push({ label: 'Select as finalist', path: 'finalists', fields: [] });
     actions.push({ label: 'Not shortlisted', path: 'eliminations', fields: [], fixed: { grounds: 'not-shortlisted' } });
